@@ -1,0 +1,53 @@
+"""consult: consultations, meetings and input reports for a regional advisory group on migration."""
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import config as settings
+from . import database, errors, i18n, security, web
+from .mail import services as mail
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None):
+    """Build the app. `config` is a dict of settings that win over the environment."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(settings.load(app.instance_path, config))
+    if app.config["PROXY_HOPS"]:
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    db.init_app(app)
+    database.configure(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    app.url_value_preprocessor(i18n.pull_lang)
+    app.url_defaults(i18n.add_lang)
+    app.context_processor(web.template_globals)
+    security.init_app(app)
+    mail.init_app(app)
+    errors.init_app(app)
+
+    from . import models  # noqa: F401  (every table, for Alembic)
+    from .auth.views import bp as auth_bp
+    from .main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/<lang>")
+
+    from .cli import consult_cli
+
+    app.cli.add_command(consult_cli)
+    return app

@@ -1,0 +1,11 @@
+"""`flask --app wsgi consult ...`: one group, each feature adds its commands here."""
+from flask.cli import AppGroup
+
+from .auth.cli import create_admin
+from .demo.cli import demo
+from .mail.cli import mail_cli
+
+consult_cli = AppGroup("consult", help="consult's own commands.")
+consult_cli.add_command(create_admin)
+consult_cli.add_command(demo)
+consult_cli.add_command(mail_cli)

@@ -1,0 +1,88 @@
+"""Settings, read from the environment.
+
+Development needs nothing set: SQLite under instance/, a secret key generated
+once and kept in instance/, mail kept in the outbox, rate limits in memory.
+Production (CONSULT_ENV=production) refuses to start without a real SECRET_KEY.
+"""
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_FILE = "secret_key"
+
+
+class ConfigError(RuntimeError):
+    """The settings cannot run the app safely."""
+
+
+def _database_url(instance_path):
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + os.path.join(instance_path, "consult.db")
+    return normalise_database_url(url)
+
+
+def normalise_database_url(url):
+    """Plain and Heroku-style PostgreSQL URLs mean the psycopg 3 driver here."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _dev_secret(instance_path):
+    path = Path(instance_path) / DEV_SECRET_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(instance_path, overrides=None):
+    """Return the settings as a dict; overrides (tests) win over the environment."""
+    overrides = overrides or {}
+    env = overrides.get("CONSULT_ENV") or os.environ.get("CONSULT_ENV", "development")
+    secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if env == "production":
+        if not secret or len(secret) < 32:
+            raise ConfigError(
+                "CONSULT_ENV=production needs SECRET_KEY set to a random value of 32+ characters."
+            )
+    elif not secret:
+        secret = _dev_secret(instance_path)
+    redis_url = os.environ.get("CONSULT_REDIS_URL") or None
+    config = {
+        "CONSULT_ENV": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "CONSULT_REDIS_URL": redis_url,
+        "CONSULT_MAIL_URL": os.environ.get("CONSULT_MAIL_URL") or None,
+        "CONSULT_MAIL_FROM": os.environ.get("CONSULT_MAIL_FROM", "consult@localhost"),
+        "CONSULT_BASE_URL": os.environ.get("CONSULT_BASE_URL", "http://127.0.0.1:5000"),
+        "CONSULT_TIMEZONE": os.environ.get("CONSULT_TIMEZONE", "Asia/Beirut"),
+        "CONSULT_SITE_NAME": os.environ.get("CONSULT_SITE_NAME", ""),
+        # Rate limits: memory by default, Redis when configured (shared by workers).
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_LOGIN": os.environ.get("CONSULT_RATELIMIT_LOGIN", "10 per minute; 50 per hour"),
+        "PROXY_HOPS": int(os.environ.get("CONSULT_PROXY_HOPS", "0")),
+        # Uploads: attachments are checked one by one later; this is the hard cap.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("CONSULT_MAX_REQUEST_BYTES", str(25 * 1024 * 1024))),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": env == "production",
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "BABEL_DEFAULT_LOCALE": "ar",
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        "PASSWORD_LINK_MAX_AGE": 48 * 3600,
+        "RESET_LINK_MAX_AGE": 2 * 3600,
+        "MAIL_RETRY_LIMIT": 8,
+    }
+    config.update(overrides)
+    return config

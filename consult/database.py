@@ -1,0 +1,68 @@
+"""Engine settings that differ between SQLite and PostgreSQL."""
+from contextvars import ContextVar
+from datetime import datetime, timezone
+
+from flask import request
+from sqlalchemy import DateTime, event
+from sqlalchemy.types import TypeDecorator
+
+
+# Whether the current unit of work means to write: requests other than
+# GET/HEAD/OPTIONS, and everything outside a request (CLI, jobs).
+write_intent = ContextVar("write_intent", default=True)
+
+
+def configure(app):
+    with app.app_context():
+        from .extensions import db
+
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_on_connect)
+            event.listen(engine, "begin", _sqlite_on_begin)
+
+    @app.before_request
+    def note_write_intent():
+        write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+
+def _sqlite_on_connect(dbapi_connection, _record):
+    # Let SQLAlchemy, not pysqlite, issue BEGIN, so that SAVEPOINTs work.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _sqlite_on_begin(connection):
+    # A writing unit of work takes the write lock at the start (IMMEDIATE), so a
+    # read-then-write transaction waits its turn instead of failing with
+    # "database is locked"; pages that only read do not queue behind writers (WAL).
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on both databases (SQLite hands back naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def utcnow():
+    return datetime.now(timezone.utc)

@@ -1,0 +1,21 @@
+"""The demo data set. Each part creates only what is missing, so a second run changes nothing."""
+from ..auth import services as accounts
+from ..extensions import db
+
+DEMO_PASSWORD = "demo-password-2026"
+DEMO_USERS = (
+    ("secretariat@example.org", "secretariat", "Layla Haddad", "ar"),
+    ("member@example.org", "member", "Youssef Benali", "fr"),
+)
+
+
+def load_demo():
+    lines = []
+    for email, role, name, locale in DEMO_USERS:
+        if accounts.find_user(email) is None:
+            user = accounts.create_user(email, role, name=name, locale=locale)
+            accounts.set_password(user, DEMO_PASSWORD)
+            lines.append(f"created {role} account {email}")
+    db.session.commit()
+    lines.append(f"demo accounts: {', '.join(e for e, *_ in DEMO_USERS)} (password: {DEMO_PASSWORD})")
+    return lines

@@ -1,0 +1,51 @@
+"""Small helpers shared by the views of every feature."""
+from flask import current_app, has_request_context, render_template, url_for
+from flask_babel import get_timezone
+from flask_babel import lazy_gettext as _l
+
+from . import i18n
+
+
+def render_form(template, form, **context):
+    """Render a page with a form: 400 when the form carries errors, so clients and tests can tell."""
+    status = 400 if form.errors else 200
+    return render_template(template, form=form, **context), status
+
+
+def external_url(endpoint, **values):
+    """An absolute link for e-mails and the CLI, always on CONSULT_BASE_URL.
+
+    Never built from the request's Host header, which a client controls.
+    """
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        with current_app.test_request_context():
+            path = url_for(endpoint, **values)
+    return current_app.config["CONSULT_BASE_URL"].rstrip("/") + path
+
+
+# Entries of the main menu, shown once their feature's blueprint is registered.
+NAV_ITEMS = (
+    ("consultations.index", _l("Calls for input")),
+    ("meetings.index", _l("Meetings")),
+    ("reports.index", _l("Reports")),
+    ("membership.roster", _l("The group")),
+)
+
+
+def has_endpoint(endpoint):
+    return endpoint in current_app.view_functions
+
+
+def nav_items():
+    return [(endpoint, label) for endpoint, label in NAV_ITEMS if has_endpoint(endpoint)]
+
+
+def template_globals():
+    return {
+        **i18n.template_globals(),
+        "has_endpoint": has_endpoint,
+        "nav_items": nav_items,
+        "current_timezone": lambda: str(get_timezone()),
+    }
