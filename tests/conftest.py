@@ -201,10 +201,12 @@ def member_client(app, member):
 
 
 class SMTPRecorder:
-    """A real SMTP server on loopback that keeps what it receives."""
+    """A real SMTP server on loopback that keeps what it receives; stop() and start() simulate an outage."""
 
-    def __init__(self):
+    def __init__(self, port):
         self.messages = []
+        self.port = port
+        self.controller = None
 
     async def handle_DATA(self, server, session, envelope):
         import email
@@ -212,6 +214,17 @@ class SMTPRecorder:
 
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
 
 
 def free_port():
@@ -223,19 +236,10 @@ def free_port():
 @pytest.fixture
 def smtp(app):
     """Start aiosmtpd on a free loopback port and point the app's mail at it."""
-    from aiosmtpd.controller import Controller
-
-    recorder = SMTPRecorder()
-    port = free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
-    controller.start()
+    recorder = SMTPRecorder(free_port())
+    recorder.start()
     previous = app.config["CONSULT_MAIL_URL"]
-    app.config["CONSULT_MAIL_URL"] = f"smtp://127.0.0.1:{port}"
-    recorder.port = port
-    recorder.controller = controller
+    app.config["CONSULT_MAIL_URL"] = f"smtp://127.0.0.1:{recorder.port}"
     yield recorder
     app.config["CONSULT_MAIL_URL"] = previous
-    try:
-        controller.stop()
-    except AssertionError:
-        pass  # already stopped by the test (SMTP-down cases)
+    recorder.stop()

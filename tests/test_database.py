@@ -1,0 +1,66 @@
+"""The schema comes from the Alembic revisions alone, and matches the models; engine settings."""
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select, text
+
+from consult.auth.models import User
+from consult.extensions import db as _db
+
+
+def test_revisions_match_the_models(app, db):
+    with _db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(context, _db.metadata)
+    assert diff == [], f"models and migrations differ; run `flask db migrate`: {diff}"
+
+
+def test_every_constraint_is_named(app):
+    for table in _db.metadata.sorted_tables:
+        for constraint in table.constraints:
+            assert constraint.name, (table.name, constraint)
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys(app, db, is_postgres):
+    if is_postgres:
+        assert _db.session.scalar(text("SHOW server_encoding")) == "UTF8"
+        return
+    assert _db.session.scalar(text("PRAGMA journal_mode")) == "wal"
+    assert _db.session.scalar(text("PRAGMA foreign_keys")) == 1
+
+
+def test_utc_datetimes_come_back_aware(app, db, create_user):
+    user = create_user(email="a@example.org")
+    _db.session.expire_all()
+    assert user.created_at.tzinfo is not None and user.created_at.utcoffset().total_seconds() == 0
+
+
+def test_naive_datetime_is_refused(app, db, create_user):
+    from datetime import datetime
+
+    user = create_user(email="a@example.org")
+    user.last_login_at = datetime(2026, 1, 1)
+    with pytest.raises(Exception):
+        _db.session.commit()
+    _db.session.rollback()
+
+
+def test_downgrade_and_upgrade_again(app, db):
+    from flask_migrate import downgrade, upgrade
+
+    downgrade(revision="base")
+    upgrade()
+    assert _db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_demo_is_idempotent(app, db):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["consult", "demo"])
+    assert first.exit_code == 0, first.output
+    counts = {table.name: _db.session.scalar(select(func.count()).select_from(table)) for table in _db.metadata.sorted_tables}
+    assert counts["users"] >= 2
+    second = runner.invoke(args=["consult", "demo"])
+    assert second.exit_code == 0, second.output
+    _db.session.commit()
+    again = {table.name: _db.session.scalar(select(func.count()).select_from(table)) for table in _db.metadata.sorted_tables}
+    assert again == counts
