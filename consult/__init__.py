@@ -35,17 +35,27 @@ def create_app(config=None):
 
     app.url_value_preprocessor(i18n.pull_lang)
     app.url_defaults(i18n.add_lang)
-    app.context_processor(web.template_globals)
+    app.jinja_env.globals.update(web.template_globals())
     security.init_app(app)
     mail.init_app(app)
     errors.init_app(app)
 
     from . import models  # noqa: F401  (every table, for Alembic)
     from .auth.views import bp as auth_bp
+    from .api import bp as api_bp
+    from .consultations.admin import bp as consultations_admin_bp
+    from .consultations.review import bp as review_bp
+    from .consultations.views import bp as consultations_bp
+    from .consultations.views import submissions_bp
     from .main.views import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/<lang>")
+    app.register_blueprint(consultations_bp, url_prefix="/<lang>")
+    app.register_blueprint(submissions_bp, url_prefix="/<lang>")
+    app.register_blueprint(consultations_admin_bp, url_prefix="/<lang>")
+    app.register_blueprint(review_bp, url_prefix="/<lang>")
+    app.register_blueprint(api_bp, url_prefix="/api")
 
     from .cli import consult_cli
 

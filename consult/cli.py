@@ -2,6 +2,7 @@
 from flask.cli import AppGroup
 
 from .auth.cli import create_admin
+from .consultations.cli import export_cli, purge
 from .demo.cli import demo
 from .mail.cli import mail_cli
 
@@ -9,3 +10,5 @@ consult_cli = AppGroup("consult", help="consult's own commands.")
 consult_cli.add_command(create_admin)
 consult_cli.add_command(demo)
 consult_cli.add_command(mail_cli)
+consult_cli.add_command(export_cli)
+consult_cli.add_command(purge)

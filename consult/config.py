@@ -4,6 +4,7 @@ Development needs nothing set: SQLite under instance/, a secret key generated
 once and kept in instance/, mail kept in the outbox, rate limits in memory.
 Production (CONSULT_ENV=production) refuses to start without a real SECRET_KEY.
 """
+import json
 import os
 import secrets
 from pathlib import Path
@@ -40,6 +41,10 @@ def _dev_secret(instance_path):
     return path.read_text().strip()
 
 
+def _json_dumps(value):
+    return json.dumps(value, ensure_ascii=False)
+
+
 def load(instance_path, overrides=None):
     """Return the settings as a dict; overrides (tests) win over the environment."""
     overrides = overrides or {}
@@ -57,7 +62,8 @@ def load(instance_path, overrides=None):
         "CONSULT_ENV": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # JSON columns keep Arabic readable (and searchable with LIKE) instead of \uXXXX escapes.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "json_serializer": _json_dumps},
         "CONSULT_REDIS_URL": redis_url,
         "CONSULT_MAIL_URL": os.environ.get("CONSULT_MAIL_URL") or None,
         "CONSULT_MAIL_FROM": os.environ.get("CONSULT_MAIL_FROM", "consult@localhost"),
@@ -71,6 +77,10 @@ def load(instance_path, overrides=None):
         "PROXY_HOPS": int(os.environ.get("CONSULT_PROXY_HOPS", "0")),
         # Uploads: attachments are checked one by one later; this is the hard cap.
         "MAX_CONTENT_LENGTH": int(os.environ.get("CONSULT_MAX_REQUEST_BYTES", str(25 * 1024 * 1024))),
+        "CONSULT_UPLOAD_DIR": os.environ.get("CONSULT_UPLOAD_DIR") or os.path.join(instance_path, "uploads"),
+        "CONSULT_RETENTION_MONTHS": int(os.environ.get("CONSULT_RETENTION_MONTHS", "24")),
+        "CONSULT_TRANSLATE_URL": os.environ.get("CONSULT_TRANSLATE_URL") or None,
+        "RATELIMIT_SUBMIT": os.environ.get("CONSULT_RATELIMIT_SUBMIT", "20 per hour"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",

@@ -87,8 +87,17 @@ def switch_language_url(lang):
     return url_for("main.home", lang=lang)
 
 
-def zone_info(name):
-    return ZoneInfo(name)
+def pick(texts, lang):
+    """The text in `lang` from a {"ar": ..., "en": ..., "fr": ...} dict, else another one.
+
+    Returns (text, language it is in), so a page can mark text that is not in
+    the reader's language with its own `lang`.
+    """
+    texts = texts or {}
+    for code in (lang, "en", "ar", "fr"):
+        if texts.get(code):
+            return texts[code], code
+    return "", lang
 
 
 def template_globals():
@@ -98,4 +107,17 @@ def template_globals():
         "current_lang": current_lang,
         "text_direction": text_direction,
         "switch_language_url": switch_language_url,
+        "pick": lambda texts: pick(texts, current_lang()),
+        "format_moment": format_moment,
     }
+
+
+def format_moment(moment, zone=None, format="full"):
+    """A date and time for the reader: in their own zone, or in `zone`, with the zone named."""
+    from babel.dates import format_datetime
+    from flask_babel import get_timezone
+
+    tz = ZoneInfo(zone) if zone else get_timezone()
+    text = format_datetime(moment, format="d MMMM y, HH:mm" if format == "full" else format,
+                           tzinfo=tz, locale=get_locale())
+    return f"{text} ({zone or tz})"

@@ -1,6 +1,6 @@
 """Reference data: GCM objectives and guiding principles, the Arab region, constituencies.
 
-Where the facts come from (see /work/shared/reference/gcm.md for the sources):
+Where the facts come from (see ../shared/reference/gcm.md for the sources):
 
 * Objectives: English full titles are exact, from A/RES/73/195 (the Global
   Compact for Safe, Orderly and Regular Migration). English and French short

@@ -3,7 +3,8 @@ from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 
-from . import i18n
+from . import i18n, reference
+from .database import utcnow
 
 
 def render_form(template, form, **context):
@@ -34,6 +35,20 @@ NAV_ITEMS = (
 )
 
 
+SUBMISSION_STATUS_LABELS = {
+    "draft": _l("Draft (not sent)"),
+    "received": _l("Received"),
+    "screened": _l("Screened"),
+    "included": _l("Included"),
+    "excluded": _l("Excluded"),
+    "withdrawn": _l("Withdrawn"),
+}
+
+
+def submission_status_label(status):
+    return SUBMISSION_STATUS_LABELS.get(status, status)
+
+
 def has_endpoint(endpoint):
     return endpoint in current_app.view_functions
 
@@ -48,4 +63,7 @@ def template_globals():
         "has_endpoint": has_endpoint,
         "nav_items": nav_items,
         "current_timezone": lambda: str(get_timezone()),
+        "now": utcnow,
+        "submission_status_label": submission_status_label,
+        "objective_label": lambda number: reference.objective(number).choice_label(i18n.current_lang()),
     }

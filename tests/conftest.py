@@ -243,3 +243,55 @@ def smtp(app):
     yield recorder
     app.config["CONSULT_MAIL_URL"] = previous
     recorder.stop()
+
+
+@pytest.fixture
+def create_consultation(db):
+    """A call for input, open by default (opened a week ago, closing in a week)."""
+    from datetime import timedelta
+
+    from consult.consultations import services
+    from consult.database import utcnow
+
+    def create(slug="gcm-review-2026", status="open", opens_at=None, closes_at=None, **fields):
+        now = utcnow()
+        values = {
+            "slug": slug,
+            "title": {"ar": "مشاورة الاستعراض الإقليمي", "en": "Regional review consultation", "fr": "Consultation pour l'examen régional"},
+            "description": {"ar": "وصف الدعوة", "en": "What we ask.", "fr": "Ce que nous demandons."},
+            "questions": {"ar": ["ما الذي نجح؟"], "en": ["What worked?"], "fr": ["Qu'est-ce qui a marché ?"]},
+            "objectives": [6, 7, 16],
+            "opens_at": opens_at or now - timedelta(days=7),
+            "closes_at": closes_at or now + timedelta(days=7),
+            "timezone": "Asia/Beirut",
+            "status": status,
+        }
+        values.update(fields)
+        return services.save_consultation(**values)
+
+    return create
+
+
+SUBMISSION_FORM = {
+    "org_name": "Réseau des migrants",
+    "constituency": "migrant_diaspora",
+    "country": "MA",
+    "countries_of_work": ["MA", "TN"],
+    "contact_name": "Amina",
+    "contact_email": "amina@example.org",
+    "contact_phone": "+212 600 000000",
+    "language": "fr",
+    "objectives": ["6", "7"],
+    "principles": ["a", "f"],
+    "good_practices": "Des guichets uniques pour les travailleurs migrants.",
+    "challenges": "Les frais de recrutement.",
+    "recommendations": "Supprimer les frais de recrutement.",
+    "confidentiality": "public",
+    "consent": "y",
+    "send": "1",
+}
+
+
+@pytest.fixture
+def submission_form():
+    return dict(SUBMISSION_FORM)

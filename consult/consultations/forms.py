@@ -1,0 +1,114 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+
+from .. import reference
+from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_lang
+from .uploads import MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES
+
+TEXT_LIMIT = 6000
+OUTSIDE_REGION = "other"
+
+
+class SubmissionForm(FlaskForm):
+    """The public form; its choices are labelled in the page's language."""
+
+    org_name = StringField(_l("Name of your organisation"), validators=[DataRequired(), Length(max=300)])
+    constituency = SelectField(_l("Your organisation is"), validators=[DataRequired()])
+    country = SelectField(_l("Country where it is registered"), validators=[DataRequired()])
+    countries_of_work = SelectMultipleField(_l("Countries where it works"), validators=[Optional()])
+    contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=200)],
+                               description=_l("Seen only by the secretariat."))
+    contact_email = EmailField(_l("Contact e-mail"), validators=[DataRequired(), Email(), Length(max=254)],
+                               description=_l("We send the receipt and your private link here."))
+    contact_phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=50)])
+    language = RadioField(_l("Language of your submission"), validators=[InputRequired()],
+                          description=_l("Write in the language you prefer: Arabic, English or French."))
+    objectives = SelectMultipleField(_l("GCM objectives your submission addresses"), coerce=int, validators=[Optional()])
+    principles = SelectMultipleField(_l("Guiding principles you refer to"), validators=[Optional()])
+    good_practices = TextAreaField(_l("Good practices"), validators=[Length(max=TEXT_LIMIT)],
+                                   description=_l("What has worked, where, and for whom? Up to %(n)s characters.", n="6,000"))
+    challenges = TextAreaField(_l("Challenges"), validators=[Length(max=TEXT_LIMIT)],
+                               description=_l("What stands in the way? Up to %(n)s characters.", n="6,000"))
+    recommendations = TextAreaField(_l("Recommendations"), validators=[Length(max=TEXT_LIMIT)],
+                                    description=_l("What should governments and partners do? Up to %(n)s characters.", n="6,000"))
+    attachments = MultipleFileField(_l("Attachments (optional)"),
+                                    description=_l("Up to %(files)d files: PDF, Word (DOCX), OpenDocument (ODT), JPEG or PNG; at most %(each)d MB each and %(total)d MB in all.",
+                                                   files=MAX_FILES, each=MAX_FILE_BYTES // 2**20, total=MAX_TOTAL_BYTES // 2**20))
+    confidentiality = RadioField(_l("Who may see and quote your submission?"), validators=[InputRequired()])
+    consent = BooleanField(_l("I have read the data-protection notice and agree that the secretariat keeps this information as it describes."),
+                           validators=[DataRequired(message=_l("Please agree to the data-protection notice to send your submission."))])
+    # A field people never see; robots fill it in.
+    website = StringField(_l("Leave this field empty"), validators=[Optional()])
+    form_key = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lang = current_lang()
+        self.constituency.choices = [SelectChoice("", _l("Choose…"))] + [
+            SelectChoice(code, label) for code, label in reference.choices(reference.CONSTITUENCIES, lang)]
+        self.country.choices = [SelectChoice("", _l("Choose…"))] + [
+            SelectChoice(code, label) for code, label in reference.choices(reference.COUNTRIES, lang)
+        ] + [SelectChoice(OUTSIDE_REGION, _l("Outside the Arab region"))]
+        self.countries_of_work.choices = [SelectChoice(code, label) for code, label in reference.choices(reference.AREAS, lang)]
+        self.language.choices = [SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
+        self.objectives.choices = [SelectChoice(number, label) for number, label in reference.choices(reference.OBJECTIVES, lang)]
+        self.principles.choices = [SelectChoice(code, label) for code, label in reference.choices(reference.PRINCIPLES, lang)]
+        self.confidentiality.choices = [
+            SelectChoice("public", _l("Public: anyone may read it once it is included, and the report may quote it with the name of your organisation.")),
+            SelectChoice("anonymous", _l("Anonymous: it may be read and quoted, but your organisation is never named; it is described only by its type and country.")),
+            SelectChoice("confidential", _l("Confidential: only the secretariat reads it. It is never quoted or named; it only counts in the statistics.")),
+        ]
+
+    def validate_website(self, field):
+        if field.data:
+            raise ValidationError(_l("Please leave this field empty."))
+
+    def validate_recommendations(self, field):
+        texts = (self.good_practices.data, self.challenges.data, field.data)
+        if not any((text or "").strip() for text in texts):
+            raise ValidationError(_l("Please write at least one of: good practices, challenges, recommendations."))
+
+    def values(self):
+        """The submitter's answers as plain values for the service."""
+        return {
+            "org_name": self.org_name.data, "constituency": self.constituency.data, "country": self.country.data,
+            "countries_of_work": list(self.countries_of_work.data or []),
+            "contact_name": self.contact_name.data, "contact_email": self.contact_email.data,
+            "contact_phone": self.contact_phone.data or None, "language": self.language.data,
+            "objectives": sorted(self.objectives.data or []), "principles": sorted(self.principles.data or []),
+            "confidentiality": self.confidentiality.data,
+            "good_practices": self.good_practices.data or "", "challenges": self.challenges.data or "",
+            "recommendations": self.recommendations.data or "",
+        }
+
+
+class DraftForm(SubmissionForm):
+    """Saving a draft needs only the e-mail address for the link; what is filled in is still checked."""
+
+    def validate(self, extra_validators=None):
+        ok = True
+        for field in self:
+            if field.name in ("csrf_token", "contact_email", "website") or _filled(field.data):
+                ok = field.validate(self) and ok
+        return ok
+
+
+def _filled(value):
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list):
+        return any(_filled(item) for item in value)
+    return value not in (None, False)

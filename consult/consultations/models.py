@@ -1,0 +1,199 @@
+"""Calls for input (Consultation) and what organisations send (Submission)."""
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+
+CONSULTATION_STATUSES = ("draft", "open", "closed", "reported")
+SUBMISSION_STATUSES = ("draft", "received", "screened", "included", "excluded", "withdrawn")
+CONFIDENTIALITY_LEVELS = ("public", "anonymous", "confidential")
+TEXT_FIELDS = ("good_practices", "challenges", "recommendations")
+LANGS = ("ar", "en", "fr")
+
+
+def _in(column, values):
+    return column + " IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+class Consultation(db.Model):
+    __tablename__ = "consultations"
+    __table_args__ = (CheckConstraint(_in("status", CONSULTATION_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    # Texts in the three languages: {"ar": ..., "en": ..., "fr": ...}; questions: {"ar": [...], ...}.
+    title: Mapped[dict] = mapped_column(JSON, default=dict)
+    description: Mapped[dict] = mapped_column(JSON, default=dict)
+    questions: Mapped[dict] = mapped_column(JSON, default=dict)
+    objectives: Mapped[list] = mapped_column(JSON, default=list)
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Beirut")
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    reference_prefix: Mapped[str] = mapped_column(String(12), default="RSAG")
+    # The last reference number given; raised atomically for each new submission.
+    last_number: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    submissions = relationship("Submission", back_populates="consultation", lazy="raise_on_sql")
+
+    def is_accepting(self, now=None):
+        now = now or utcnow()
+        return self.status == "open" and self.opens_at <= now < self.closes_at
+
+    def is_public(self):
+        return self.status != "draft"
+
+    def __repr__(self):
+        return f"<Consultation {self.slug}>"
+
+
+class Submission(db.Model):
+    __tablename__ = "submissions"
+    __table_args__ = (
+        CheckConstraint(_in("status", SUBMISSION_STATUSES), name="status"),
+        CheckConstraint(_in("confidentiality", CONFIDENTIALITY_LEVELS), name="confidentiality"),
+        CheckConstraint(_in("language", LANGS), name="language"),
+        UniqueConstraint("consultation_id", "form_key", name="uq_submissions_form_key"),
+        UniqueConstraint("consultation_id", "number", name="uq_submissions_number"),
+        Index("ix_submissions_queue", "consultation_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
+    number: Mapped[int | None] = mapped_column()
+    reference: Mapped[str | None] = mapped_column(String(30), unique=True)
+    # A random key carried by the form: a resent POST finds the submission it already made.
+    form_key: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10), default="received")
+    exclusion_reason: Mapped[str | None] = mapped_column(Text)
+
+    org_name: Mapped[str] = mapped_column(String(300), default="")
+    org_name_key: Mapped[str] = mapped_column(String(300), default="", index=True)
+    constituency: Mapped[str] = mapped_column(String(30), default="other")
+    country: Mapped[str] = mapped_column(String(10), default="")
+    countries_of_work: Mapped[list] = mapped_column(JSON, default=list)
+
+    # Personal data: the secretariat only; purged after the retention period.
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(50))
+    contact_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    page_lang: Mapped[str] = mapped_column(String(2), default="en")  # for e-mails to the submitter
+    objectives: Mapped[list] = mapped_column(JSON, default=list)
+    objectives_reviewed: Mapped[list | None] = mapped_column(JSON)
+    principles: Mapped[list] = mapped_column(JSON, default=list)
+    good_practices: Mapped[str] = mapped_column(Text, default="")
+    challenges: Mapped[str] = mapped_column(Text, default="")
+    recommendations: Mapped[str] = mapped_column(Text, default="")
+    confidentiality: Mapped[str] = mapped_column(String(12), default="public")
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Normalised text of the substance (and its translations), for search.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id", ondelete="SET NULL"))
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    consultation = relationship("Consultation", back_populates="submissions", lazy="joined", innerjoin=True)
+    attachments = relationship("Attachment", back_populates="submission", lazy="selectin",
+                               cascade="all, delete-orphan", order_by="Attachment.id")
+    translations = relationship("SubmissionTranslation", back_populates="submission", lazy="selectin",
+                                cascade="all, delete-orphan")
+    notes = relationship("SubmissionNote", back_populates="submission", lazy="raise_on_sql",
+                         cascade="all, delete-orphan", order_by="SubmissionNote.id")
+
+    @property
+    def effective_objectives(self):
+        return self.objectives_reviewed if self.objectives_reviewed is not None else self.objectives
+
+    @property
+    def names_organisation(self):
+        return self.confidentiality == "public"
+
+    def translation(self, field, lang):
+        for item in self.translations:
+            if item.field == field and item.lang == lang:
+                return item
+        return None
+
+    def __repr__(self):
+        return f"<Submission {self.reference or self.id}>"
+
+
+class SubmissionTranslation(db.Model):
+    """A translation of one text field, by a person (a machine draft must be confirmed)."""
+
+    __tablename__ = "submission_translations"
+    __table_args__ = (
+        UniqueConstraint("submission_id", "field", "lang", name="uq_submission_translations_field_lang"),
+        CheckConstraint("status IN ('draft', 'confirmed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(20))
+    lang: Mapped[str] = mapped_column(String(2))
+    text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    machine: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    submission = relationship("Submission", back_populates="translations")
+
+    @property
+    def confirmed(self):
+        return self.status == "confirmed"
+
+
+class SubmissionNote(db.Model):
+    """An internal note by a reviewer; never shown outside the review pages."""
+
+    __tablename__ = "submission_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    submission = relationship("Submission", back_populates="notes")
+    author = relationship("User", lazy="joined")
+
+
+class Attachment(db.Model):
+    """A file sent with a submission, stored under a random name outside any static folder."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    submission = relationship("Submission", back_populates="attachments")
+
+
+class ReviewerAssignment(db.Model):
+    """A member the secretariat asked to review the submissions of one call."""
+
+    __tablename__ = "reviewer_assignments"
+
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

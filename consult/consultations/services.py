@@ -1,0 +1,464 @@
+"""Calls for input and submissions: the logic, with no request in it.
+
+Views, CLI commands and tests call these functions with plain values.
+Functions that change data commit their own transaction.
+"""
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .. import reference
+from ..audit import services as audit
+from ..database import utcnow
+from ..extensions import db
+from ..mail import services as mail
+from ..text import normalise, normalise_name, search_terms
+from ..web import external_url
+from . import uploads
+from .models import (
+    LANGS,
+    TEXT_FIELDS,
+    Attachment,
+    Consultation,
+    ReviewerAssignment,
+    Submission,
+    SubmissionNote,
+    SubmissionTranslation,
+)
+
+# Fields a submitter fills in (besides attachments), as plain values.
+SUBMITTER_FIELDS = (
+    "org_name", "constituency", "country", "countries_of_work", "contact_name", "contact_email",
+    "contact_phone", "language", "objectives", "principles", "confidentiality", *TEXT_FIELDS,
+)
+REVIEW_STATUSES = ("received", "screened", "included", "excluded", "withdrawn")
+
+
+class ClosedError(Exception):
+    """The call does not accept submissions (not open yet, or past its deadline)."""
+
+
+class NotFound(Exception):
+    """No such call, or a token that opens nothing."""
+
+
+# ---------------------------------------------------------------- calls
+
+def get_consultation(slug, include_drafts=False):
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    if consultation is None or (consultation.status == "draft" and not include_drafts):
+        raise NotFound(slug)
+    return consultation
+
+
+def list_consultations(include_drafts=False):
+    query = select(Consultation).order_by(Consultation.closes_at.desc())
+    if not include_drafts:
+        query = query.where(Consultation.status != "draft")
+    return db.session.scalars(query).all()
+
+
+def save_consultation(consultation=None, actor=None, **values):
+    """Create or change a call. `values` are the model's own fields."""
+    creating = consultation is None
+    consultation = consultation or Consultation()
+    changed = {key: str(value) for key, value in values.items() if getattr(consultation, key, None) != value}
+    for key, value in values.items():
+        setattr(consultation, key, value)
+    db.session.add(consultation)
+    db.session.flush()
+    if actor is not None or not creating:
+        audit.record(actor, "consultation.created" if creating else "consultation.changed", consultation,
+                     fields=sorted(changed))
+    db.session.commit()
+    return consultation
+
+
+def local_time(moment, zone):
+    return moment.astimezone(ZoneInfo(zone))
+
+
+# ---------------------------------------------------------------- submitting
+
+def new_form_key():
+    return secrets.token_urlsafe(24)
+
+
+def _hash_token(token):
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _next_number(consultation):
+    """Raise the call's counter in one statement: unique and sequential under concurrent posts."""
+    return db.session.execute(
+        update(Consultation)
+        .where(Consultation.id == consultation.id)
+        .values(last_number=Consultation.last_number + 1)
+        .returning(Consultation.last_number)
+    ).scalar_one()
+
+
+def reference_for(consultation, number):
+    year = local_time(consultation.opens_at, consultation.timezone).year
+    return f"{consultation.reference_prefix}-{year}-{number:04d}"
+
+
+def _search_text(submission):
+    parts = [getattr(submission, name) for name in TEXT_FIELDS]
+    parts += [item.text for item in submission.translations]
+    parts += list(submission.tags or [])
+    return normalise(" ".join(part for part in parts if part))
+
+
+def _apply(submission, values):
+    for name in SUBMITTER_FIELDS:
+        if name in values:
+            value = values[name]
+            setattr(submission, name, value.strip() if isinstance(value, str) else value)
+    submission.contact_email = (submission.contact_email or "").lower() or None
+    submission.org_name_key = normalise_name(submission.org_name)
+    submission.search_text = _search_text(submission)
+
+
+@dataclass
+class SubmitResult:
+    submission: Submission
+    token: str | None  # the private link's secret; None when a resent form found its earlier submission
+    created: bool
+    extra: dict = field(default_factory=dict)
+
+
+def submit(consultation, values, files=(), form_key=None, page_lang="en", draft=False, now=None):
+    """Store a submission (or a draft) with its checked files; send the receipt or the draft link.
+
+    `files` are uploads.CheckedFile. A second call with the same form_key returns the first
+    submission instead of making another (double click, resent POST).
+    """
+    if not consultation.is_accepting(now):
+        raise ClosedError(consultation.slug)
+    form_key = form_key or new_form_key()
+    existing = _by_form_key(consultation, form_key)
+    if existing is not None:
+        return SubmitResult(existing, None, False)
+    token = secrets.token_urlsafe(32)
+    submission = Submission(consultation=consultation, form_key=form_key, page_lang=page_lang,
+                            status="draft" if draft else "received", token_hash=_hash_token(token))
+    _apply(submission, values)
+    stored = []
+    try:
+        db.session.add(submission)
+        db.session.flush()
+        for checked in files:
+            stored_name, digest = uploads.store(checked.data)
+            stored.append(stored_name)
+            submission.attachments.append(Attachment(
+                original_name=checked.original_name, stored_name=stored_name,
+                content_type=checked.content_type, size=checked.size, sha256=digest))
+        if not draft:
+            _finalise(submission, now)
+        _send_link(submission, token, "receipt" if not draft else "draft")
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        _discard(stored)
+        existing = _by_form_key(consultation, form_key)
+        if existing is None:
+            raise
+        return SubmitResult(existing, None, False)
+    except BaseException:
+        db.session.rollback()
+        _discard(stored)
+        raise
+    return SubmitResult(submission, token, True)
+
+
+def _finalise(submission, now=None):
+    """A draft or new submission becomes received: reference number, consent time, duplicates."""
+    submission.number = _next_number(submission.consultation)
+    submission.reference = reference_for(submission.consultation, submission.number)
+    submission.status = "received"
+    submission.submitted_at = now or utcnow()
+    submission.consent_at = submission.submitted_at
+    submission.duplicate_of_id = _possible_duplicate(submission)
+    audit.record(None, "submission.received", submission, reference=submission.reference)
+
+
+def _discard(stored_names):
+    for name in stored_names:
+        uploads.remove(name)
+
+
+def _by_form_key(consultation, form_key):
+    return db.session.scalar(select(Submission).where(
+        Submission.consultation_id == consultation.id, Submission.form_key == form_key))
+
+
+def _possible_duplicate(submission):
+    """An earlier submission to the same call from the same organisation, or with the same text."""
+    if not submission.org_name_key and not submission.search_text:
+        return None
+    return db.session.scalar(
+        select(Submission.id).where(
+            Submission.consultation_id == submission.consultation_id,
+            Submission.id != submission.id,
+            Submission.status.not_in(("draft", "withdrawn")),
+            or_(Submission.org_name_key == submission.org_name_key,
+                Submission.search_text == submission.search_text),
+        ).order_by(Submission.id).limit(1)
+    )
+
+
+def _send_link(submission, token, kind):
+    if not submission.contact_email:
+        return
+    link = external_url("submissions.show", token=token, lang=submission.page_lang)
+    mail.send_template(submission.contact_email, f"mail/submission_{kind}", submission.page_lang,
+                       submission=submission, consultation=submission.consultation, link=link)
+
+
+def by_token(token):
+    """The submission that a private link opens, or NotFound."""
+    if not token or len(token) > 100:
+        raise NotFound("token")
+    submission = db.session.scalar(select(Submission).where(Submission.token_hash == _hash_token(token)))
+    if submission is None:
+        raise NotFound("token")
+    return submission
+
+
+def link_is_live(submission, now=None):
+    """Private links edit until the deadline (a reopened or extended call revives them)."""
+    return submission.consultation.is_accepting(now) and submission.status not in ("withdrawn", "excluded")
+
+
+def update_by_submitter(submission, values, files=(), remove_ids=(), send=False, now=None):
+    """The submitter edits (or completes a draft) through the private link before the deadline."""
+    if not link_is_live(submission, now):
+        raise ClosedError(submission.consultation.slug)
+    _apply(submission, values)
+    keep = [a for a in submission.attachments if a.id not in set(remove_ids)]
+    removed = [a.stored_name for a in submission.attachments if a.id in set(remove_ids)]
+    stored = []
+    try:
+        submission.attachments = keep
+        for checked in files:
+            stored_name, digest = uploads.store(checked.data)
+            stored.append(stored_name)
+            submission.attachments.append(Attachment(
+                original_name=checked.original_name, stored_name=stored_name,
+                content_type=checked.content_type, size=checked.size, sha256=digest))
+        if submission.status == "draft" and send:
+            _finalise(submission, now)
+            mail_kind = "receipt"
+        else:
+            mail_kind = None
+            audit.record(None, "submission.edited", submission)
+        if mail_kind:
+            _send_receipt_without_new_token(submission)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        _discard(stored)
+        raise
+    _discard(removed)
+    return submission
+
+
+def _send_receipt_without_new_token(submission):
+    """The receipt for a completed draft: the link they already have keeps working."""
+    if submission.contact_email:
+        link = None
+        mail.send_template(submission.contact_email, "mail/submission_receipt", submission.page_lang,
+                           submission=submission, consultation=submission.consultation, link=link)
+
+
+def withdraw_by_submitter(submission, now=None):
+    if not link_is_live(submission, now):
+        raise ClosedError(submission.consultation.slug)
+    submission.status = "withdrawn"
+    audit.record(None, "submission.withdrawn", submission, by="submitter")
+    db.session.commit()
+    return submission
+
+
+# ---------------------------------------------------------------- review
+
+@dataclass
+class QueueFilters:
+    consultation_id: int | None = None
+    status: str | None = None
+    country: str | None = None
+    constituency: str | None = None
+    objective: int | None = None
+    language: str | None = None
+    confidentiality: str | None = None
+    tag: str | None = None
+    query: str = ""
+
+
+def can_review(user, consultation):
+    if user is None or not user.is_authenticated:
+        return False
+    if user.role == "secretariat":
+        return True
+    return db.session.get(ReviewerAssignment, (consultation.id, user.id)) is not None
+
+
+def reviewable_consultation_ids(user):
+    """None means every call (the secretariat)."""
+    if user.role == "secretariat":
+        return None
+    return list(db.session.scalars(select(ReviewerAssignment.consultation_id).where(ReviewerAssignment.user_id == user.id)))
+
+
+def queue_query(user, filters):
+    """The review queue as a query: what this reviewer may see, filtered and searched."""
+    query = select(Submission).where(Submission.status != "draft")
+    allowed = reviewable_consultation_ids(user)
+    if allowed is not None:
+        # Members never see confidential submissions.
+        query = query.where(Submission.consultation_id.in_(allowed), Submission.confidentiality != "confidential")
+    if filters.consultation_id:
+        query = query.where(Submission.consultation_id == filters.consultation_id)
+    for name in ("status", "country", "constituency", "language", "confidentiality"):
+        value = getattr(filters, name)
+        if value:
+            query = query.where(getattr(Submission, name) == value)
+    if filters.objective:
+        # JSON lists are stored as text on both databases: match the number as a whole element.
+        pattern = func.replace(func.replace(func.cast(func.coalesce(Submission.objectives_reviewed, Submission.objectives), db.String), " ", ""), "[", ",")
+        query = query.where(func.replace(pattern, "]", ",").like(f"%,{int(filters.objective)},%"))
+    if filters.tag:
+        query = query.where(func.cast(Submission.tags, db.String).like(f'%"{filters.tag}"%'))
+    for term in search_terms(filters.query):
+        like = f"%{_escape_like(term)}%"
+        if allowed is None:
+            query = query.where(or_(Submission.search_text.like(like, escape="\\"),
+                                    Submission.org_name_key.like(like, escape="\\"),
+                                    Submission.reference.ilike(like, escape="\\")))
+        else:
+            # A member's search must not find anonymous organisations by name.
+            query = query.where(or_(Submission.search_text.like(like, escape="\\"),
+                                    Submission.reference.ilike(like, escape="\\"),
+                                    (Submission.confidentiality == "public") & Submission.org_name_key.like(like, escape="\\")))
+    return query.order_by(Submission.id.desc())
+
+
+def _escape_like(term):
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def set_status(submission, status, actor, reason=None):
+    if status not in REVIEW_STATUSES:
+        raise ValueError(status)
+    if status == "excluded" and not (reason or "").strip():
+        raise ValueError("reason")
+    previous = submission.status
+    submission.status = status
+    submission.exclusion_reason = reason.strip() if status == "excluded" else None
+    audit.record(actor, "submission.status", submission, before=previous, after=status, reason=submission.exclusion_reason)
+
+
+def bulk_set_status(submissions, status, actor, reason=None):
+    for submission in submissions:
+        set_status(submission, status, actor, reason)
+    db.session.commit()
+
+
+def set_review(submission, actor, tags=None, objectives=None):
+    if tags is not None:
+        clean = sorted({tag.strip()[:40] for tag in tags if tag.strip()})[:20]
+        if clean != (submission.tags or []):
+            audit.record(actor, "submission.tags", submission, before=submission.tags, after=clean)
+            submission.tags = clean
+    if objectives is not None:
+        clean = sorted({int(n) for n in objectives if 1 <= int(n) <= 23})
+        if clean != submission.effective_objectives:
+            audit.record(actor, "submission.objectives", submission, before=submission.effective_objectives, after=clean)
+            submission.objectives_reviewed = clean
+    submission.search_text = _search_text(submission)
+    db.session.commit()
+
+
+def add_note(submission, actor, text):
+    note = SubmissionNote(submission=submission, author_id=actor.id, text=text.strip())
+    db.session.add(note)
+    db.session.flush()
+    audit.record(actor, "submission.note", submission, note_id=note.id)
+    db.session.commit()
+    return note
+
+
+def notes_of(submission):
+    return db.session.scalars(select(SubmissionNote).where(SubmissionNote.submission_id == submission.id).order_by(SubmissionNote.id)).all()
+
+
+def save_translation(submission, field_name, lang, text, actor, confirm=True, machine=False):
+    if field_name not in TEXT_FIELDS or lang not in LANGS:
+        raise ValueError(field_name)
+    item = submission.translation(field_name, lang)
+    if item is None:
+        item = SubmissionTranslation(submission=submission, field=field_name, lang=lang)
+        db.session.add(item)
+    item.text = text.strip()
+    item.status = "confirmed" if confirm else "draft"
+    item.machine = machine and not confirm
+    item.updated_by_id = actor.id if actor is not None else None
+    submission.search_text = _search_text(submission)
+    audit.record(actor, "submission.translation", submission, field=field_name, lang=lang, status=item.status)
+    db.session.commit()
+    return item
+
+
+def text_for_reader(submission, field_name, lang):
+    """(text, language it is in, is_translation): a confirmed translation into `lang` where one exists."""
+    if submission.language != lang:
+        item = submission.translation(field_name, lang)
+        if item is not None and item.confirmed and item.text:
+            return item.text, lang, True
+    return getattr(submission, field_name), submission.language, False
+
+
+def assign_reviewers(consultation, user_ids, actor):
+    current = set(db.session.scalars(select(ReviewerAssignment.user_id).where(ReviewerAssignment.consultation_id == consultation.id)))
+    wanted = set(user_ids)
+    for user_id in wanted - current:
+        db.session.add(ReviewerAssignment(consultation_id=consultation.id, user_id=user_id))
+    for user_id in current - wanted:
+        db.session.delete(db.session.get(ReviewerAssignment, (consultation.id, user_id)))
+    audit.record(actor, "consultation.reviewers", consultation, added=sorted(wanted - current), removed=sorted(current - wanted))
+    db.session.commit()
+
+
+# ---------------------------------------------------------------- retention
+
+def purge_contacts(months, now=None):
+    """Remove contact details of submissions to calls closed more than `months` ago; return how many."""
+    now = now or utcnow()
+    cutoff = _months_before(now, months)
+    submissions = db.session.scalars(
+        select(Submission).join(Consultation).where(
+            Consultation.closes_at < cutoff,
+            Submission.contact_purged_at.is_(None),
+        )
+    ).all()
+    for submission in submissions:
+        submission.contact_name = submission.contact_email = submission.contact_phone = None
+        submission.contact_purged_at = now
+        audit.record(None, "submission.contact_purged", submission)
+    db.session.commit()
+    return len(submissions)
+
+
+def _months_before(moment, months):
+    year, month = divmod(moment.month - 1 - months, 12)
+    day = min(moment.day, 28)
+    return moment.replace(year=moment.year + year, month=month + 1, day=day)
+
+
+def objective_label(number, lang):
+    return reference.objective(number).choice_label(lang)

@@ -1,0 +1,173 @@
+"""Public pages of the calls for input, the submission form and the submitter's private link."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+
+from .. import reference
+from ..extensions import limiter
+from ..i18n import current_lang
+from ..web import render_form
+from . import services, uploads
+from .forms import DraftForm, SubmissionForm
+
+bp = Blueprint("consultations", __name__)
+submissions_bp = Blueprint("submissions", __name__)
+
+
+def form_choices():
+    """Groupings for the checkbox lists of the form, in the page's language."""
+    lang = current_lang()
+    areas = [(item.label(lang), [c.code for c in reference.COUNTRIES if c.subregion == item.code])
+             for item in reference.SUBREGIONS]
+    areas.append((_("Beyond one country"), [a.code for a in reference.PSEUDO_AREAS]))
+    objectives = [(group.label(lang), list(group.numbers)) for group in reference.OBJECTIVE_GROUPS]
+    return {"area_groups": areas, "objective_groups": objectives}
+
+
+bp.context_processor(form_choices)
+submissions_bp.context_processor(form_choices)
+
+
+def _submit_limit():
+    return current_app.config["RATELIMIT_SUBMIT"]
+
+
+def upload_message(error):
+    messages = {
+        "type": _("%(name)s is not a PDF, DOCX, ODT, JPEG or PNG file.", name=error.filename),
+        "size": _("%(name)s is larger than 5 MB.", name=error.filename),
+        "empty": _("%(name)s is empty.", name=error.filename),
+        "count": _("Please attach at most 3 files."),
+        "total": _("The files together are larger than 10 MB."),
+    }
+    return messages[error.code]
+
+
+def _consultation_or_404(slug):
+    try:
+        return services.get_consultation(slug)
+    except services.NotFound:
+        abort(404)
+
+
+@bp.route("/consultations/")
+def index():
+    return render_template("consultations/index.html", consultations=services.list_consultations())
+
+
+@bp.route("/consultations/<slug>/")
+def show(slug):
+    consultation = _consultation_or_404(slug)
+    return render_template("consultations/show.html", consultation=consultation)
+
+
+@bp.route("/consultations/<slug>/submit", methods=["GET", "POST"])
+@limiter.limit(_submit_limit, methods=["POST"])
+def submit(slug):
+    consultation = _consultation_or_404(slug)
+    if not consultation.is_accepting():
+        status = 200 if request.method == "GET" else 409
+        return render_template("consultations/closed.html", consultation=consultation), status
+    saving_draft = "save_draft" in request.form
+    form = DraftForm() if saving_draft else SubmissionForm()
+    if request.method == "GET":
+        form.form_key.data = services.new_form_key()
+    if form.validate_on_submit():
+        try:
+            files = uploads.check_files(form.attachments.data or [])
+            result = services.submit(consultation, form.values(), files, form_key=form.form_key.data or None,
+                                     page_lang=request.view_args.get("lang") or "en", draft=saving_draft)
+        except uploads.UploadError as error:
+            form.attachments.errors = [upload_message(error)]
+        except services.ClosedError:
+            return render_template("consultations/closed.html", consultation=consultation), 409
+        except OSError:
+            current_app.logger.exception("attachment could not be stored")
+            form.attachments.errors = [_("We could not store your files just now. Nothing was saved; please try again later.")]
+            return render_form("consultations/submit.html", form, consultation=consultation)[0], 503
+        else:
+            if result.token is None:
+                # The same form sent twice: show where the first one went, make nothing new.
+                return render_template("consultations/duplicate_post.html", consultation=consultation,
+                                       submission=result.submission), 200
+            if saving_draft:
+                flash(_("Your draft is saved. We sent a link to %(email)s to come back to it.", email=result.submission.contact_email), "success")
+            return redirect(url_for("submissions.show", token=result.token, new=None if saving_draft else 1))
+    return render_form("consultations/submit.html", form, consultation=consultation)
+
+
+@submissions_bp.route("/submissions/<token>/", methods=["GET", "POST"])
+def show(token):
+    submission = _by_token_or_404(token)
+    if not submission.consultation.is_accepting():
+        # Links expire at the deadline.
+        return render_template("submissions/expired.html", submission=submission), 410
+    live = services.link_is_live(submission)
+    form = None
+    if live:
+        sending = "send" in request.form
+        form_class = DraftForm if (submission.status == "draft" and not sending) else SubmissionForm
+        form = form_class(obj=_FormObject(submission)) if request.method == "GET" else form_class()
+        if request.method == "POST":
+            if form.validate_on_submit():
+                try:
+                    files = uploads.check_files(form.attachments.data or [], already=len(submission.attachments),
+                                                already_bytes=sum(a.size for a in submission.attachments))
+                    remove = [int(i) for i in request.form.getlist("remove_attachment") if i.isdigit()]
+                    services.update_by_submitter(submission, form.values(), files, remove, send=sending)
+                except uploads.UploadError as error:
+                    form.attachments.errors = [upload_message(error)]
+                except services.ClosedError:
+                    return render_template("submissions/expired.html", submission=submission), 410
+                else:
+                    flash(_("Your submission %(reference)s has been sent. Thank you.", reference=submission.reference)
+                          if sending else _("Your changes are saved."), "success")
+                    return redirect(url_for("submissions.show", token=token))
+    elif request.method == "POST":
+        return render_template("submissions/expired.html", submission=submission), 410
+    status = 400 if form is not None and form.errors else 200
+    return render_template("submissions/show.html", submission=submission, form=form, live=live, token=token,
+                           text_for=services.text_for_reader, new=request.args.get("new")), status
+
+
+@submissions_bp.route("/submissions/<token>/withdraw", methods=["POST"])
+def withdraw(token):
+    submission = _by_token_or_404(token)
+    try:
+        services.withdraw_by_submitter(submission)
+    except services.ClosedError:
+        return render_template("submissions/expired.html", submission=submission), 410
+    flash(_("Your submission is withdrawn. It will not be used."), "success")
+    return redirect(url_for("submissions.show", token=token))
+
+
+@submissions_bp.route("/submissions/<token>/attachments/<int:attachment_id>")
+def attachment(token, attachment_id):
+    submission = _by_token_or_404(token)
+    return send_attachment(submission, attachment_id)
+
+
+def send_attachment(submission, attachment_id):
+    for item in submission.attachments:
+        if item.id == attachment_id:
+            return send_file(uploads.path_of(item.stored_name), mimetype=item.content_type,
+                             as_attachment=True, download_name=item.original_name)
+    abort(404)
+
+
+def _by_token_or_404(token):
+    try:
+        return services.by_token(token)
+    except services.NotFound:
+        abort(404)
+
+
+class _FormObject:
+    """Submission values in the shape the form expects (consent already given)."""
+
+    def __init__(self, submission):
+        self._submission = submission
+        self.consent = submission.status != "draft"
+        self.form_key = submission.form_key
+
+    def __getattr__(self, name):
+        return getattr(self._submission, name)

@@ -1,0 +1,34 @@
+"""Text helpers shared by features: one normaliser for search and for organisation names."""
+import re
+import unicodedata
+
+# Arabic letter variants folded together, so "الهجره" finds "الهجرة".
+_ARABIC_FOLD = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
+    "ة": "ه",
+    "ى": "ي",
+    "ـ": None,  # tatweel
+})
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+_SPACES = re.compile(r"\s+")
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+def normalise(text):
+    """Lower case, no accents or Arabic diacritics, Arabic letter variants folded, single spaces."""
+    if not text:
+        return ""
+    text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", text.casefold()).strip()
+
+
+def normalise_name(name):
+    """A key for organisation names: normalise() without punctuation."""
+    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", normalise(name))).strip()
+
+
+def search_terms(query):
+    """The normalised words of a search query (at most 8, to keep queries cheap)."""
+    return [term for term in normalise(query).split(" ") if term][:8]
