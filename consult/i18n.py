@@ -109,7 +109,19 @@ def template_globals():
         "switch_language_url": switch_language_url,
         "pick": lambda texts: pick(texts, current_lang()),
         "format_moment": format_moment,
+        "zone_label": zone_label,
     }
+
+
+def zone_label(zone=None):
+    """A zone as a reader knows it: its city in the page's language ("بيروت", "Beyrouth")."""
+    from babel.dates import get_timezone_location
+    from flask_babel import get_timezone
+
+    name = zone or str(get_timezone())
+    if name == "UTC":
+        return "UTC"
+    return get_timezone_location(ZoneInfo(name), locale=get_locale(), return_city=True)
 
 
 def format_moment(moment, zone=None, format="full"):
@@ -120,4 +132,4 @@ def format_moment(moment, zone=None, format="full"):
     tz = ZoneInfo(zone) if zone else get_timezone()
     text = format_datetime(moment, format="d MMMM y, HH:mm" if format == "full" else format,
                            tzinfo=tz, locale=get_locale())
-    return f"{text} ({zone or tz})"
+    return f"{text} ({zone_label(zone)})"

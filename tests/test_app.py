@@ -111,7 +111,7 @@ def test_production_cookies_are_secure():
 def test_dates_follow_language_and_zone(client):
     client.set_cookie("tz", "Asia/Dubai")
     html = client.get("/fr/").get_data(as_text=True)
-    assert "Asia/Dubai" in html
+    assert "Dubaï" in html
     assert re.search(r"(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d+", html)
 
 
@@ -123,7 +123,7 @@ def test_timezone_picker_sets_cookie_and_rejects_unknown_zone(client, db):
     assert "choose a time zone" in bad.get_data(as_text=True)
     good = post_form(client, "/en/timezone", {"timezone": "Africa/Cairo", "next": "/en/"})
     assert good.status_code == 302 and good.headers["Location"] == "/en/"
-    assert "Africa/Cairo" in client.get("/en/").get_data(as_text=True)
+    assert "Cairo" in client.get("/en/").get_data(as_text=True)
 
 
 def test_timezone_picker_never_redirects_elsewhere(client):

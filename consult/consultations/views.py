@@ -75,7 +75,7 @@ def submit(slug):
         try:
             files = uploads.check_files(form.attachments.data or [])
             result = services.submit(consultation, form.values(), files, form_key=form.form_key.data or None,
-                                     page_lang=request.view_args.get("lang") or "en", draft=saving_draft)
+                                     page_lang=current_lang(), draft=saving_draft)
         except uploads.UploadError as error:
             form.attachments.errors = [upload_message(error)]
         except services.ClosedError:

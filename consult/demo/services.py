@@ -1,6 +1,7 @@
 """The demo data set. Each part creates only what is missing, so a second run changes nothing."""
 from ..auth import services as accounts
 from ..extensions import db
+from .consultations import load_consultations
 
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_USERS = (
@@ -17,5 +18,6 @@ def load_demo():
             accounts.set_password(user, DEMO_PASSWORD)
             lines.append(f"created {role} account {email}")
     db.session.commit()
+    lines += load_consultations()
     lines.append(f"demo accounts: {', '.join(e for e, *_ in DEMO_USERS)} (password: {DEMO_PASSWORD})")
     return lines

@@ -1,0 +1,58 @@
+"""The public submission form in real Chromium: JavaScript off, a phone's width, Arabic and French."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from consult.consultations.models import Submission
+from tests.browser.conftest import ARTIFACTS, assert_accessible
+
+PHONE = {"width": 360, "height": 740}
+ORG = {"ar": "جمعية العمال المهاجرين", "fr": "Réseau des migrants", "en": "Migrant Workers Union"}
+SENT = {"ar": "شكرًا", "fr": "Merci", "en": "Thank you"}
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
+def test_submission_form_works_with_javascript_off(new_page, create_consultation, db, lang, console_errors):
+    create_consultation()
+    db.session.commit()
+    url = f"/{lang}/consultations/gcm-review-2026/submit"
+    # axe itself needs JavaScript: check the same page in a scripted context first.
+    checked = new_page(locale=lang, viewport=PHONE)
+    checked.goto(url)
+    assert_accessible(checked)
+
+    page = new_page(locale=lang, viewport=PHONE, java_script_enabled=False)
+    page.goto(url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # Sent empty: errors next to the fields, in the page's language, still accessible.
+    page.locator("button[name=send]").click()
+    assert page.locator("[aria-invalid=true]").count() >= 3
+    checked.set_content(page.content())
+    assert_accessible(checked)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    page.fill("#org_name", ORG[lang])
+    page.select_option("#constituency", "migrant_diaspora")
+    page.select_option("#country", "JO")
+    page.fill("#contact_name", "Amina")
+    page.fill("#contact_email", "amina@example.org")
+    page.check(f"#language-0")  # Arabic, whatever the page's language
+    # The objectives fold away in themed groups; a summary opens one without JavaScript.
+    page.locator("details.choice-group summary").nth(1).click()
+    page.check("#objectives-6")
+    page.fill("#recommendations", "إلغاء رسوم التوظيف" if lang == "ar" else "Abolish recruitment fees.")
+    page.check("#confidentiality-1")
+    page.check("#consent")
+    if lang == "ar":
+        page.screenshot(path=str(ARTIFACTS / "submit-ar.png"), full_page=True)
+    page.locator("button[name=send]").click()
+    page.wait_for_url(re.compile(r"/submissions/[\w-]+/"))
+    assert SENT[lang] in page.content()
+    assert "RSAG-2026-0001" in page.content()
+    db.session.commit()
+    submission = db.session.scalar(select(Submission))
+    assert (submission.org_name, submission.language, submission.objectives, submission.confidentiality) == (
+        ORG[lang], "ar", [6], "anonymous")
+    assert not console_errors
