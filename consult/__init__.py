@@ -40,6 +40,9 @@ def create_app(config=None):
     mail.init_app(app)
     errors.init_app(app)
 
+    # Ids in addresses stay within the database's integer range: a larger one is a 404, not a 500.
+    app.url_map.converters["int"] = web.DatabaseIdConverter
+
     from . import models  # noqa: F401  (every table, for Alembic)
     from .auth.views import bp as auth_bp
     from .api import bp as api_bp

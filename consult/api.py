@@ -1,4 +1,55 @@
 """Public, read-only JSON (open data): what a public page shows, nothing more."""
-from flask import Blueprint
+from flask import Blueprint, jsonify
+
+from .consultations import services as consultations
+from .database import utcnow
+from .i18n import LANGUAGES
+from .web import external_url
 
 bp = Blueprint("api", __name__)
+MAX_AGE = 300
+
+
+def _public(response):
+    response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    return response
+
+
+def _moment(moment, zone):
+    return consultations.local_time(moment, zone).isoformat(timespec="seconds")
+
+
+def consultation_status(consultation, now):
+    """As the public page says it: "open" only while it accepts submissions.
+
+    "upcoming" before it opens, "closed" once the deadline has passed (whatever
+    the stored status) or when the secretariat closed it.
+    """
+    if consultation.is_accepting(now):
+        return "open"
+    if consultation.status == "open" and now < consultation.opens_at:
+        return "upcoming"
+    return "closed"
+
+
+def consultation_json(consultation, now):
+    urls = {lang: external_url("consultations.show", slug=consultation.slug, lang=lang) for lang in LANGUAGES}
+    return {
+        "slug": consultation.slug,
+        "title": {lang: (consultation.title or {}).get(lang) or None for lang in LANGUAGES},
+        "status": consultation_status(consultation, now),
+        "opens_at": _moment(consultation.opens_at, consultation.timezone),
+        "closes_at": _moment(consultation.closes_at, consultation.timezone),
+        "timezone": consultation.timezone,
+        "objectives": list(consultation.objectives or []),
+        "url": urls["en"],
+        "urls": urls,
+    }
+
+
+@bp.route("/consultations")
+def consultations_list():
+    """Published calls (never drafts), the latest deadline first."""
+    now = utcnow()
+    items = [consultation_json(item, now) for item in consultations.list_consultations()]
+    return _public(jsonify(items))

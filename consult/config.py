@@ -80,6 +80,7 @@ def load(instance_path, overrides=None):
         "CONSULT_UPLOAD_DIR": os.environ.get("CONSULT_UPLOAD_DIR") or os.path.join(instance_path, "uploads"),
         "CONSULT_RETENTION_MONTHS": int(os.environ.get("CONSULT_RETENTION_MONTHS", "24")),
         "CONSULT_TRANSLATE_URL": os.environ.get("CONSULT_TRANSLATE_URL") or None,
+        "CONSULT_TRANSLATE_KEY": os.environ.get("CONSULT_TRANSLATE_KEY") or None,
         "RATELIMIT_SUBMIT": os.environ.get("CONSULT_RATELIMIT_SUBMIT", "20 per hour"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

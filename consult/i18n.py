@@ -17,7 +17,7 @@ REGION_ZONES = (
     "Africa/Mogadishu", "Indian/Comoro", "Asia/Amman", "Asia/Beirut",
     "Asia/Damascus", "Asia/Gaza", "Asia/Baghdad", "Asia/Kuwait", "Asia/Riyadh",
     "Asia/Bahrain", "Asia/Qatar", "Asia/Dubai", "Asia/Muscat", "Asia/Aden",
-    "Europe/Paris", "Europe/Geneva", "America/New_York", "UTC",
+    "Europe/Paris", "Europe/Zurich", "America/New_York", "UTC",
 )
 
 

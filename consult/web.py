@@ -1,10 +1,20 @@
 """Small helpers shared by the views of every feature."""
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import get_timezone
+from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 from flask_babel import lazy_gettext as _l
 
 from . import i18n, reference
 from .database import utcnow
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """<int:...> with an upper bound that both databases can store."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def render_form(template, form, **context):
@@ -53,8 +63,21 @@ def has_endpoint(endpoint):
     return endpoint in current_app.view_functions
 
 
+# Entries for signed-in readers: reviewing (members see the calls they are assigned), and the secretariat's pages.
+SIGNED_IN_NAV_ITEMS = (("review.queue", _l("Review")),)
+SECRETARIAT_NAV_ITEMS = (
+    ("consultations_admin.manage", _l("Manage calls for input")),
+    ("review.audit_log", _l("Audit log")),
+)
+
+
 def nav_items():
-    return [(endpoint, label) for endpoint, label in NAV_ITEMS if has_endpoint(endpoint)]
+    items = list(NAV_ITEMS)
+    if current_user.is_authenticated:
+        items += SIGNED_IN_NAV_ITEMS
+        if current_user.role == "secretariat":
+            items += SECRETARIAT_NAV_ITEMS
+    return [(endpoint, label) for endpoint, label in items if has_endpoint(endpoint)]
 
 
 def template_globals():

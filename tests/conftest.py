@@ -266,6 +266,8 @@ def create_consultation(db):
             "timezone": "Asia/Beirut",
             "status": status,
         }
+        # Each call has its own reference prefix; the first keeps the usual one.
+        values["reference_prefix"] = "RSAG" if slug == "gcm-review-2026" else re.sub("[^A-Z0-9]", "", slug.upper())[:10] or "X"
         values.update(fields)
         return services.save_consultation(**values)
 

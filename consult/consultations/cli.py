@@ -1,15 +1,40 @@
 """Commands of the consultations feature: exports and the retention purge."""
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 export_cli = AppGroup("export", help="Export data as an audience may see it.")
+
+
+@export_cli.command("submissions")
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), default="csv", show_default=True,
+              help="File format.")
+@click.option("--audience", type=click.Choice(["secretariat", "members", "public"]), required=True,
+              help="Who the file is for: it holds only what they may see.")
+@click.option("-o", "--output", type=click.File("wb", lazy=True), required=True,
+              help="File to write ('-' for standard output).")
+def export_submissions(slug, fmt, audience, output):
+    """Write the submissions of the call SLUG as the audience may see them."""
+    from . import exports, services
+
+    try:
+        consultation = services.get_consultation(slug, include_drafts=True)
+    except services.NotFound:
+        raise click.BadParameter(f"no call for input has the slug {slug!r}.", param_hint="SLUG") from None
+    result = exports.export(consultation, audience, fmt)
+    output.write(result.data)
+    output.close()
+    click.echo(f"{result.count} submission(s) of {consultation.slug} written for the {audience} audience "
+               f"as {fmt} to {output.name}.", err=True)
 
 
 @click.command("purge")
 def purge():
     """Remove personal data past its retention period."""
     from . import services
-    from flask import current_app
 
-    count = services.purge_contacts(current_app.config["CONSULT_RETENTION_MONTHS"])
-    click.echo(f"contact details removed from {count} submission(s)")
+    months = current_app.config["CONSULT_RETENTION_MONTHS"]
+    count = services.purge_contacts(months)
+    click.echo(f"Contact details (name, e-mail, phone) removed from {count} submission(s) "
+               f"to calls whose deadline passed more than {months} month(s) ago.")

@@ -33,7 +33,8 @@ class Consultation(db.Model):
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Beirut")
     status: Mapped[str] = mapped_column(String(10), default="draft")
-    reference_prefix: Mapped[str] = mapped_column(String(12), default="RSAG")
+    # Each call has its own prefix, so references (RSAG-2026-0042) are unique across calls.
+    reference_prefix: Mapped[str] = mapped_column(String(12), unique=True)
     # The last reference number given; raised atomically for each new submission.
     last_number: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

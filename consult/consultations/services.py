@@ -62,10 +62,28 @@ def list_consultations(include_drafts=False):
     return db.session.scalars(query).all()
 
 
+DEFAULT_PREFIX = "RSAG"
+
+
+def prefix_taken(prefix, consultation=None):
+    query = select(Consultation.id).where(Consultation.reference_prefix == prefix)
+    if consultation is not None and consultation.id is not None:
+        query = query.where(Consultation.id != consultation.id)
+    return db.session.scalar(query) is not None
+
+
+def free_prefix():
+    """RSAG, else RSAG2, RSAG3 ...: the first reference prefix no call uses yet."""
+    candidates = [DEFAULT_PREFIX] + [f"{DEFAULT_PREFIX}{n}" for n in range(2, 1000)]
+    return next(prefix for prefix in candidates if not prefix_taken(prefix))
+
+
 def save_consultation(consultation=None, actor=None, **values):
     """Create or change a call. `values` are the model's own fields."""
     creating = consultation is None
     consultation = consultation or Consultation()
+    if creating and not values.get("reference_prefix"):
+        values["reference_prefix"] = free_prefix()
     changed = {key: str(value) for key, value in values.items() if getattr(consultation, key, None) != value}
     for key, value in values.items():
         setattr(consultation, key, value)
@@ -333,7 +351,7 @@ def queue_query(user, filters):
         pattern = func.replace(func.replace(func.cast(func.coalesce(Submission.objectives_reviewed, Submission.objectives), db.String), " ", ""), "[", ",")
         query = query.where(func.replace(pattern, "]", ",").like(f"%,{int(filters.objective)},%"))
     if filters.tag:
-        query = query.where(func.cast(Submission.tags, db.String).like(f'%"{filters.tag}"%'))
+        query = query.where(func.cast(Submission.tags, db.String).like(f'%"{_escape_like(filters.tag)}"%', escape="\\"))
     for term in search_terms(filters.query):
         like = f"%{_escape_like(term)}%"
         if allowed is None:

@@ -35,6 +35,7 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status IN ('draft', 'open', 'closed', 'reported')", name=op.f('ck_consultations_status')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_consultations')),
+    sa.UniqueConstraint('reference_prefix', name=op.f('uq_consultations_reference_prefix')),
     sa.UniqueConstraint('slug', name=op.f('uq_consultations_slug'))
     )
     op.create_table('audit_entries',
