@@ -170,12 +170,7 @@ def submit(consultation, values, files=(), form_key=None, page_lang="en", draft=
     try:
         db.session.add(submission)
         db.session.flush()
-        for checked in files:
-            stored_name, digest = uploads.store(checked.data)
-            stored.append(stored_name)
-            submission.attachments.append(Attachment(
-                original_name=checked.original_name, stored_name=stored_name,
-                content_type=checked.content_type, size=checked.size, sha256=digest))
+        _attach(submission, files, stored)
         if not draft:
             _finalise(submission, now)
         _send_link(submission, token, "receipt" if not draft else "draft")
@@ -203,6 +198,16 @@ def _finalise(submission, now=None):
     submission.consent_at = submission.submitted_at
     submission.duplicate_of_id = _possible_duplicate(submission)
     audit.record(None, "submission.received", submission, reference=submission.reference)
+
+
+def _attach(submission, files, stored):
+    """Write each checked file to disk and attach it; `stored` collects the names for clean-up."""
+    for checked in files:
+        stored_name, digest = uploads.store(checked.data)
+        stored.append(stored_name)
+        submission.attachments.append(Attachment(
+            original_name=checked.original_name, stored_name=stored_name,
+            content_type=checked.content_type, size=checked.size, sha256=digest))
 
 
 def _discard(stored_names):
@@ -263,12 +268,7 @@ def update_by_submitter(submission, values, files=(), remove_ids=(), send=False,
     stored = []
     try:
         submission.attachments = keep
-        for checked in files:
-            stored_name, digest = uploads.store(checked.data)
-            stored.append(stored_name)
-            submission.attachments.append(Attachment(
-                original_name=checked.original_name, stored_name=stored_name,
-                content_type=checked.content_type, size=checked.size, sha256=digest))
+        _attach(submission, files, stored)
         if submission.status == "draft" and send:
             _finalise(submission, now)
             mail_kind = "receipt"
