@@ -197,3 +197,18 @@ def test_machine_translate_function(app, libretranslate, translate_config):
         assert not translation.is_configured()
         with pytest.raises(translation.TranslationUnavailable):
             translation.machine_translate("Bonjour", "fr", "ar")
+
+
+def test_confidential_text_never_goes_to_the_translation_server(secretariat_client, create_consultation,
+                                                                libretranslate, translate_config):
+    translate_config(libretranslate.url)
+    consultation = create_consultation()
+    confidential = services.submit(consultation, {
+        "org_name": "Secret Shelter", "constituency": "civil_society", "country": "LB",
+        "contact_name": "N", "contact_email": "n@example.org", "language": "fr", "objectives": [7],
+        "good_practices": ORIGINAL, "confidentiality": "confidential",
+    }).submission
+    page_url, machine_url, show_url = urls(confidential)
+    assert "Machine pre-fill" not in secretariat_client.get(page_url).get_data(as_text=True)
+    assert post_form(secretariat_client, machine_url, {}, get_url=page_url).status_code == 404
+    assert libretranslate.requests == [] and translations() == []
