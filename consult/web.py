@@ -1,6 +1,7 @@
 """Small helpers shared by the views of every feature."""
 from flask import current_app, has_request_context, render_template, url_for
-from flask_babel import get_timezone
+from flask_babel import format_number, get_timezone
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 from flask_babel import lazy_gettext as _l
@@ -59,6 +60,11 @@ def submission_status_label(status):
     return SUBMISSION_STATUS_LABELS.get(status, status)
 
 
+def file_size(size_bytes):
+    """A file's size in kilobytes, with the page's digits and separators."""
+    return _("%(size)s KB", size=format_number(-(-size_bytes // 1024)))
+
+
 def has_endpoint(endpoint):
     return endpoint in current_app.view_functions
 
@@ -88,5 +94,6 @@ def template_globals():
         "current_timezone": lambda: str(get_timezone()),
         "now": utcnow,
         "submission_status_label": submission_status_label,
+        "file_size": file_size,
         "objective_label": lambda number: reference.objective(number).choice_label(i18n.current_lang()),
     }
