@@ -271,12 +271,9 @@ def update_by_submitter(submission, values, files=(), remove_ids=(), send=False,
         _attach(submission, files, stored)
         if submission.status == "draft" and send:
             _finalise(submission, now)
-            mail_kind = "receipt"
+            _send_receipt(submission)
         else:
-            mail_kind = None
             audit.record(None, "submission.edited", submission)
-        if mail_kind:
-            _send_receipt_without_new_token(submission)
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -286,12 +283,11 @@ def update_by_submitter(submission, values, files=(), remove_ids=(), send=False,
     return submission
 
 
-def _send_receipt_without_new_token(submission):
-    """The receipt for a completed draft: the link they already have keeps working."""
+def _send_receipt(submission):
+    """The receipt for a completed draft: the private link they already have keeps working."""
     if submission.contact_email:
-        link = None
         mail.send_template(submission.contact_email, "mail/submission_receipt", submission.page_lang,
-                           submission=submission, consultation=submission.consultation, link=link)
+                           submission=submission, consultation=submission.consultation, link=None)
 
 
 def withdraw_by_submitter(submission, now=None):

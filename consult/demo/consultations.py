@@ -173,7 +173,8 @@ def load_consultations():
     closed_opens = datetime(2026, 2, 1, 6, 0, tzinfo=timezone.utc)
     closed_closes = datetime(2026, 3, 31, 20, 59, tzinfo=timezone.utc)  # 23:59 in Beirut
     closed = services.save_consultation(**CLOSED, status="open", opens_at=closed_opens, closes_at=closed_closes)
-    opened = services.save_consultation(**OPEN, status="open", opens_at=now - timedelta(days=10),
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    opened = services.save_consultation(**OPEN, status="open", opens_at=hour - timedelta(days=10),
                                         closes_at=(now + timedelta(days=40)).replace(hour=20, minute=59, second=0, microsecond=0))
     made = []
     for index in range(45):
