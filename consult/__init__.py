@@ -51,6 +51,8 @@ def create_app(config=None):
     from .consultations.views import bp as consultations_bp
     from .consultations.views import submissions_bp
     from .main.views import bp as main_bp
+    from .meetings.views import bp as meetings_bp
+    from .meetings.views import calendar_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/<lang>")
@@ -58,6 +60,8 @@ def create_app(config=None):
     app.register_blueprint(submissions_bp, url_prefix="/<lang>")
     app.register_blueprint(consultations_admin_bp, url_prefix="/<lang>")
     app.register_blueprint(review_bp, url_prefix="/<lang>")
+    app.register_blueprint(meetings_bp, url_prefix="/<lang>")
+    app.register_blueprint(calendar_bp)
     app.register_blueprint(api_bp, url_prefix="/api")
 
     from .cli import consult_cli

@@ -53,3 +53,29 @@ def consultations_list():
     now = utcnow()
     items = [consultation_json(item, now) for item in consultations.list_consultations()]
     return _public(jsonify(items))
+
+
+def meeting_json(meeting):
+    """A public meeting as its public page shows it: never the join link."""
+    from .meetings.services import local_time
+
+    urls = {lang: external_url("meetings.show", meeting_id=meeting.id, lang=lang) for lang in LANGUAGES}
+    return {
+        "id": meeting.id,
+        "title": {lang: (meeting.title or {}).get(lang) or None for lang in LANGUAGES},
+        "kind": meeting.kind,
+        "status": meeting.status,
+        "starts_at": local_time(meeting.starts_at, meeting.timezone).isoformat(timespec="seconds"),
+        "ends_at": local_time(meeting.ends_at, meeting.timezone).isoformat(timespec="seconds"),
+        "timezone": meeting.timezone,
+        "url": urls["en"],
+        "urls": urls,
+    }
+
+
+@bp.route("/meetings")
+def meetings_list():
+    """Public meetings (never drafts), the earliest first."""
+    from .meetings import services as meetings
+
+    return _public(jsonify([meeting_json(item) for item in meetings.public_feed_meetings()]))

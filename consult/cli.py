@@ -5,6 +5,7 @@ from .auth.cli import create_admin
 from .consultations.cli import export_cli, purge
 from .demo.cli import demo
 from .mail.cli import mail_cli
+from .meetings.cli import meeting_cli
 
 consult_cli = AppGroup("consult", help="consult's own commands.")
 consult_cli.add_command(create_admin)
@@ -12,3 +13,4 @@ consult_cli.add_command(demo)
 consult_cli.add_command(mail_cli)
 consult_cli.add_command(export_cli)
 consult_cli.add_command(purge)
+consult_cli.add_command(meeting_cli)

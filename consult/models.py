@@ -10,3 +10,4 @@ from .consultations.models import (  # noqa: F401
     SubmissionNote,
     SubmissionTranslation,
 )
+from .meetings.models import AgendaItem, CalendarFeedToken, Invitation, Meeting  # noqa: F401

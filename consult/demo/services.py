@@ -2,6 +2,7 @@
 from ..auth import services as accounts
 from ..extensions import db
 from .consultations import load_consultations
+from .meetings import load_meetings
 
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_USERS = (
@@ -19,5 +20,6 @@ def load_demo():
             lines.append(f"created {role} account {email}")
     db.session.commit()
     lines += load_consultations()
+    lines += load_meetings()
     lines.append(f"demo accounts: {', '.join(e for e, *_ in DEMO_USERS)} (password: {DEMO_PASSWORD})")
     return lines

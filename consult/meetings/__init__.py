@@ -1,0 +1,1 @@
+"""Meetings of the group: scheduling, agendas, invitations and calendar invites."""

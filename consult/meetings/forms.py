@@ -1,0 +1,127 @@
+"""Forms of the meeting pages: the secretariat's meeting form, and the member's calendar address."""
+from datetime import timezone
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateTimeLocalField, SelectField, SelectMultipleField, StringField, SubmitField,
+                     TextAreaField, URLField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, URL, ValidationError
+
+from ..consultations.admin_forms import DATETIME_FORMATS, DATETIME_MESSAGE, offered_zones
+from ..i18n import LANGUAGE_NAMES, LANGUAGES, valid_zone, zone_label
+
+KIND_LABELS = {"in_person": _l("In person"), "virtual": _l("Virtual"), "hybrid": _l("Hybrid")}
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "scheduled": _l("Scheduled"),
+    "postponed": _l("Postponed"),
+    "cancelled": _l("Cancelled"),
+    "held": _l("Held"),
+}
+VISIBILITY_LABELS = {"public": _l("Public"), "members": _l("Members only")}
+
+
+def _choices(labels):
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+class FeedTokenForm(FlaskForm):
+    create = SubmitField(_l("Make a new calendar address"))
+    revoke = SubmitField(_l("Revoke my calendar address"))
+
+
+class MeetingForm(FlaskForm):
+    """Create or change a meeting. Times are typed as local times in the meeting's own zone."""
+
+    kind = SelectField(_l("Kind of meeting"), choices=_choices(KIND_LABELS), validators=[DataRequired()])
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=300)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=500)])
+    join_url = URLField(_l("Online join link"), validators=[Optional(), URL(), Length(max=500)],
+                        description=_l("Shown only to invitees, never on public pages or feeds."))
+    timezone = SelectField(_l("Time zone of the meeting"), validators=[DataRequired()],
+                           description=_l("The start and the end below are times in this zone."))
+    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMATS, validators=[Optional()])
+    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMATS, validators=[Optional()])
+    languages = SelectMultipleField(_l("Working languages"), choices=[SelectChoice(lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES],
+                                    validators=[Optional()])
+    interpretation = BooleanField(_l("Interpretation offered"))
+    visibility = SelectField(_l("Who may see it"), choices=_choices(VISIBILITY_LABELS), validators=[DataRequired()])
+    status = SelectField(_l("Status"), choices=_choices(STATUS_LABELS), validators=[DataRequired()])
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        zones = list(offered_zones())
+        if meeting is not None and meeting.timezone not in zones and valid_zone(meeting.timezone):
+            zones.append(meeting.timezone)
+        self.timezone.choices = [SelectChoice(zone, f"{zone_label(zone)} ({zone})" if zone != "UTC" else "UTC")
+                                 for zone in zones]
+
+    @classmethod
+    def for_meeting(cls, meeting):
+        zone = ZoneInfo(meeting.timezone)
+        data = {
+            "kind": meeting.kind, "venue": meeting.venue, "address": meeting.address, "join_url": meeting.join_url,
+            "timezone": meeting.timezone, "languages": list(meeting.languages or []),
+            "interpretation": meeting.interpretation, "visibility": meeting.visibility, "status": meeting.status,
+            "starts_at": meeting.starts_at.astimezone(zone).replace(tzinfo=None),
+            "ends_at": meeting.ends_at.astimezone(zone).replace(tzinfo=None),
+        }
+        for lang in LANGUAGES:
+            data[f"title_{lang}"] = (meeting.title or {}).get(lang, "")
+            data[f"description_{lang}"] = (meeting.description or {}).get(lang, "")
+        return cls(data=data, meeting=meeting)
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if not any((self[f"title_{lang}"].data or "").strip() for lang in LANGUAGES):
+            self[f"title_{LANGUAGES[0]}"].errors.append(_l("Please give the meeting a title in at least one language."))
+            ok = False
+        return ok
+
+    def validate_starts_at(self, field):
+        field.data = self._utc(field)
+
+    def validate_ends_at(self, field):
+        field.data = self._utc(field)
+        starts = self.starts_at.data
+        if starts is not None and starts.tzinfo is not None and field.data is not None and field.data <= starts:
+            raise ValidationError(_l("The end must come after the start."))
+
+    def _utc(self, field):
+        """The typed local time in the chosen zone, as UTC; a time that the clocks skip is an error."""
+        value = field.data
+        if value is None:
+            raise ValidationError(DATETIME_MESSAGE)
+        if value.tzinfo is not None:
+            return value
+        if self.timezone.data not in {choice.value for choice in self.timezone.choices}:
+            return None
+        zone = ZoneInfo(self.timezone.data)
+        moment = value.replace(tzinfo=zone).astimezone(timezone.utc)
+        if moment.astimezone(zone).replace(tzinfo=None) != value:
+            raise ValidationError(_l("This time does not exist in that zone (the clocks change then). Please choose another."))
+        return moment
+
+    def values(self):
+        def texts(kind):
+            return {lang: self[f"{kind}_{lang}"].data.strip() for lang in LANGUAGES
+                    if (self[f"{kind}_{lang}"].data or "").strip()}
+
+        return {
+            "title": texts("title"), "description": texts("description"), "kind": self.kind.data,
+            "venue": (self.venue.data or "").strip(), "address": (self.address.data or "").strip(),
+            "join_url": (self.join_url.data or "").strip() or None, "timezone": self.timezone.data,
+            "starts_at": self.starts_at.data, "ends_at": self.ends_at.data,
+            "languages": list(self.languages.data or []), "interpretation": bool(self.interpretation.data),
+            "visibility": self.visibility.data, "status": self.status.data,
+        }
+
+
+for _lang in LANGUAGES:
+    setattr(MeetingForm, f"title_{_lang}", StringField(_l("Title"), validators=[Optional(), Length(max=300)],
+                                                       render_kw={"lang": _lang}))
+    setattr(MeetingForm, f"description_{_lang}", TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)],
+                                                               render_kw={"lang": _lang}))
+del _lang

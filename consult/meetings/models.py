@@ -1,0 +1,116 @@
+"""Meetings, their agenda items, invitations, and members' calendar feed tokens."""
+from datetime import datetime
+from uuid import uuid4
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+
+MEETING_KINDS = ("in_person", "virtual", "hybrid")
+MEETING_STATUSES = ("draft", "scheduled", "postponed", "cancelled", "held")
+VISIBILITIES = ("public", "members")
+RESPONSES = ("pending", "accepted", "declined", "tentative")
+
+
+def _in(column, values):
+    return column + " IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+def new_uid():
+    return f"meeting-{uuid4()}@consult"
+
+
+class Meeting(db.Model):
+    __tablename__ = "meetings"
+    __table_args__ = (
+        CheckConstraint(_in("kind", MEETING_KINDS), name="kind"),
+        CheckConstraint(_in("status", MEETING_STATUSES), name="status"),
+        CheckConstraint(_in("visibility", VISIBILITIES), name="visibility"),
+        Index("ix_meetings_starts_at", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The iCalendar UID: set once at creation, never changed, so updates replace the same event.
+    uid: Mapped[str] = mapped_column(String(120), unique=True, default=new_uid)
+    sequence: Mapped[int] = mapped_column(default=0)
+    title: Mapped[dict] = mapped_column(JSON, default=dict)
+    description: Mapped[dict] = mapped_column(JSON, default=dict)
+    kind: Mapped[str] = mapped_column(String(10), default="in_person")
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    address: Mapped[str] = mapped_column(String(500), default="")
+    # Shown only to invitees: never on public pages, feeds or the API.
+    join_url: Mapped[str | None] = mapped_column(String(500))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Beirut")
+    languages: Mapped[list] = mapped_column(JSON, default=list)
+    interpretation: Mapped[bool] = mapped_column(Boolean, default=False)
+    visibility: Mapped[str] = mapped_column(String(10), default="members")
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    agenda = relationship("AgendaItem", back_populates="meeting", lazy="selectin",
+                          cascade="all, delete-orphan", order_by="AgendaItem.position")
+    invitations = relationship("Invitation", back_populates="meeting", lazy="raise_on_sql",
+                               cascade="all, delete-orphan", order_by="Invitation.id")
+
+    def __repr__(self):
+        return f"<Meeting {self.id}>"
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    duration_minutes: Mapped[int | None] = mapped_column()
+    title: Mapped[dict] = mapped_column(JSON, default=dict)
+    description: Mapped[dict] = mapped_column(JSON, default=dict)
+    presenter: Mapped[str] = mapped_column(String(200), default="")
+    objectives: Mapped[list] = mapped_column(JSON, default=list)
+
+    meeting = relationship("Meeting", back_populates="agenda")
+
+
+class Invitation(db.Model):
+    __tablename__ = "invitations"
+    __table_args__ = (
+        CheckConstraint(_in("response", RESPONSES), name="response"),
+        CheckConstraint("user_id IS NOT NULL OR email IS NOT NULL", name="invitee"),
+        UniqueConstraint("meeting_id", "user_id", name="uq_invitations_meeting_user"),
+        UniqueConstraint("meeting_id", "email", name="uq_invitations_meeting_email"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Observers have no account: an e-mail address and a name.
+    email: Mapped[str | None] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    response: Mapped[str] = mapped_column(String(10), default="pending")
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attended: Mapped[bool | None] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting = relationship("Meeting", back_populates="invitations")
+    user = relationship("User", lazy="joined")
+
+    @property
+    def address(self):
+        return self.user.email if self.user is not None else self.email
+
+
+class CalendarFeedToken(db.Model):
+    """A member's private feed: only the token's SHA-256 is stored; revoking deletes the row."""
+
+    __tablename__ = "calendar_feed_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

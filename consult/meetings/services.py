@@ -1,0 +1,268 @@
+"""Meetings: the logic, with no request in it.
+
+Views, CLI commands and tests call these functions with plain values.
+Functions that change data commit their own transaction.
+"""
+import hashlib
+import secrets
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+
+from ..auth.models import User
+from ..database import utcnow
+from ..extensions import db
+from .models import MEETING_KINDS, MEETING_STATUSES, VISIBILITIES, AgendaItem, CalendarFeedToken, Invitation, Meeting
+
+# Fields whose change makes calendars update the event (SEQUENCE + 1).
+SCHEDULE_FIELDS = ("starts_at", "ends_at", "timezone", "kind", "venue", "address", "join_url", "status")
+MEETING_FIELDS = ("title", "description", "kind", "venue", "address", "join_url", "starts_at", "ends_at",
+                  "timezone", "languages", "interpretation", "visibility", "status")
+AGENDA_FIELDS = ("starts_at", "duration_minutes", "title", "description", "presenter", "objectives")
+# What feeds and downloads show: never drafts.
+LISTED_STATUSES = ("scheduled", "postponed", "cancelled", "held")
+
+
+class NotFound(Exception):
+    """No such meeting for this reader, or a feed token that opens nothing."""
+
+
+class InvalidMeeting(ValueError):
+    """Values that cannot make a meeting (the end before the start, an unknown zone ...)."""
+
+
+def local_time(moment, zone):
+    return moment.astimezone(ZoneInfo(zone))
+
+
+def _check(values):
+    if values.get("kind", "in_person") not in MEETING_KINDS:
+        raise InvalidMeeting("kind")
+    if values.get("status", "draft") not in MEETING_STATUSES:
+        raise InvalidMeeting("status")
+    if values.get("visibility", "members") not in VISIBILITIES:
+        raise InvalidMeeting("visibility")
+    try:
+        ZoneInfo(values.get("timezone") or "")
+    except (ValueError, KeyError, Exception):
+        raise InvalidMeeting("timezone") from None
+    starts_at, ends_at = values.get("starts_at"), values.get("ends_at")
+    if starts_at is None or ends_at is None or starts_at.tzinfo is None or ends_at.tzinfo is None:
+        raise InvalidMeeting("times")
+    if ends_at <= starts_at:
+        raise InvalidMeeting("ends_at")
+    if not any((values.get("title") or {}).values()):
+        raise InvalidMeeting("title")
+
+
+def _agenda_items(agenda):
+    items = []
+    for position, values in enumerate(agenda or (), start=1):
+        unknown = set(values) - set(AGENDA_FIELDS)
+        if unknown:
+            raise InvalidMeeting(f"agenda: {sorted(unknown)}")
+        items.append(AgendaItem(position=position, **values))
+    return items
+
+
+def _agenda_key(items):
+    return [(i.starts_at, i.duration_minutes, i.title, i.description, i.presenter, list(i.objectives or []))
+            for i in items]
+
+
+def create_meeting(agenda=(), **values):
+    """A new meeting with a stable UID and SEQUENCE 0; `agenda` is a list of dicts of AGENDA_FIELDS."""
+    values = {key: value for key, value in values.items() if key in MEETING_FIELDS}
+    values.setdefault("timezone", "Asia/Beirut")
+    _check(values)
+    meeting = Meeting(**values)
+    meeting.agenda = _agenda_items(agenda)
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting
+
+
+def update_meeting(meeting, agenda=None, **values):
+    """Change a meeting. A change of time, place, link, status or agenda raises SEQUENCE.
+
+    Returns True when calendars must be updated (the sequence went up).
+    """
+    values = {key: value for key, value in values.items() if key in MEETING_FIELDS}
+    merged = {field: getattr(meeting, field) for field in MEETING_FIELDS}
+    merged.update(values)
+    _check(merged)
+    changed = any(getattr(meeting, field) != merged[field] for field in SCHEDULE_FIELDS)
+    for field, value in values.items():
+        setattr(meeting, field, value)
+    if agenda is not None:
+        new_items = _agenda_items(agenda)
+        if _agenda_key(new_items) != _agenda_key(meeting.agenda):
+            changed = True
+            meeting.agenda = new_items
+    if changed:
+        meeting.sequence = (meeting.sequence or 0) + 1
+    db.session.commit()
+    return changed
+
+
+def cancel_meeting(meeting):
+    meeting.status = "cancelled"
+    meeting.sequence = (meeting.sequence or 0) + 1
+    db.session.commit()
+    return meeting
+
+
+def invited_meeting_ids(user):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    return set(db.session.scalars(select(Invitation.meeting_id).where(Invitation.user_id == user.id)))
+
+
+def _visibility_filter(query, user):
+    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    if signed_in and user.role == "secretariat":
+        return query
+    query = query.where(Meeting.status != "draft")
+    if not signed_in:
+        query = query.where(Meeting.visibility == "public")
+    return query
+
+
+def visible_meetings(user=None):
+    """Public meetings for everyone, members' meetings for signed-in readers, drafts for the secretariat."""
+    query = _visibility_filter(select(Meeting), user).order_by(Meeting.starts_at.desc(), Meeting.id)
+    return db.session.scalars(query).all()
+
+
+def get_meeting(meeting_id, user=None):
+    meeting = db.session.scalar(_visibility_filter(select(Meeting).where(Meeting.id == meeting_id), user))
+    if meeting is None:
+        raise NotFound(meeting_id)
+    return meeting
+
+
+def get_meeting_any(meeting_id):
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(meeting_id)
+    return meeting
+
+
+def public_feed_meetings():
+    query = (select(Meeting).where(Meeting.visibility == "public", Meeting.status.in_(LISTED_STATUSES))
+             .order_by(Meeting.starts_at))
+    return db.session.scalars(query).all()
+
+
+def invitation_for(meeting, user):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(select(Invitation).where(Invitation.meeting_id == meeting.id,
+                                                      Invitation.user_id == user.id))
+
+
+# ---------------------------------------------------------------- invitations
+
+def invite_members(meeting, users=None):
+    """Invite the given users (all active accounts when None); returns the new invitations."""
+    if users is None:
+        users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)).all()
+    already = invited_meeting_user_ids(meeting)
+    created = []
+    for user in users:
+        if user.id in already:
+            continue
+        invitation = Invitation(meeting_id=meeting.id, user_id=user.id, name=user.name)
+        db.session.add(invitation)
+        created.append(invitation)
+        already.add(user.id)
+    db.session.commit()
+    return created
+
+
+def invitations_by_meeting(user):
+    """The user's invitations, keyed by meeting id (one query, for feeds)."""
+    return {item.meeting_id: item for item in
+            db.session.scalars(select(Invitation).where(Invitation.user_id == user.id))}
+
+
+def invited_meeting_user_ids(meeting):
+    return set(db.session.scalars(select(Invitation.user_id).where(Invitation.meeting_id == meeting.id,
+                                                                   Invitation.user_id.is_not(None))))
+
+
+def invite_observer(meeting, email, name=""):
+    email = email.strip().lower()
+    invitation = db.session.scalar(select(Invitation).where(Invitation.meeting_id == meeting.id,
+                                                            Invitation.email == email))
+    if invitation is None:
+        invitation = Invitation(meeting_id=meeting.id, email=email, name=name)
+        db.session.add(invitation)
+        db.session.commit()
+    return invitation
+
+
+def invitations_of(meeting):
+    return db.session.scalars(select(Invitation).where(Invitation.meeting_id == meeting.id)
+                              .order_by(Invitation.id)).all()
+
+
+def send_invites(meeting, method="REQUEST"):
+    """E-mail the invite (REQUEST) or the cancellation (CANCEL) to every invitee; returns how many."""
+    from . import ics
+
+    count = 0
+    for invitation in invitations_of(meeting):
+        ics.send_invite(meeting, invitation, method=method)
+        count += 1
+    db.session.commit()
+    return count
+
+
+# ---------------------------------------------------------------- calendar feed tokens
+
+def _hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def feed_token_exists(user):
+    return db.session.scalar(select(CalendarFeedToken.id).where(CalendarFeedToken.user_id == user.id)) is not None
+
+
+def new_feed_token(user):
+    """A fresh token for the user's private feed (replacing any older one); returns it in clear, once."""
+    token = secrets.token_urlsafe(32)
+    existing = db.session.scalar(select(CalendarFeedToken).where(CalendarFeedToken.user_id == user.id))
+    if existing is None:
+        db.session.add(CalendarFeedToken(user_id=user.id, token_hash=_hash(token)))
+    else:
+        existing.token_hash = _hash(token)
+        existing.created_at = utcnow()
+    db.session.commit()
+    return token
+
+
+def revoke_feed_token(user):
+    existing = db.session.scalar(select(CalendarFeedToken).where(CalendarFeedToken.user_id == user.id))
+    if existing is not None:
+        db.session.delete(existing)
+    db.session.commit()
+
+
+def user_by_feed_token(token):
+    if not token or len(token) > 200:
+        raise NotFound("token")
+    user = db.session.scalar(select(User).join(CalendarFeedToken, CalendarFeedToken.user_id == User.id)
+                             .where(CalendarFeedToken.token_hash == _hash(token)))
+    if user is None or not user.active:
+        raise NotFound("token")
+    return user
+
+
+def feed_meetings(user):
+    """The meetings a member is invited to and may see (no drafts unless secretariat)."""
+    query = (select(Meeting).join(Invitation, Invitation.meeting_id == Meeting.id)
+             .where(Invitation.user_id == user.id))
+    if user.role != "secretariat":
+        query = query.where(Meeting.status != "draft")
+    return db.session.scalars(query.order_by(Meeting.starts_at)).all()

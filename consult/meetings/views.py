@@ -1,0 +1,135 @@
+"""Meeting pages (under /<lang>) and calendar files (no language prefix)."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.access import login_required, secretariat_required
+from ..i18n import LANGUAGES, browser_language, current_lang
+from ..web import external_url, render_form
+from . import ics, services
+from .forms import KIND_LABELS, STATUS_LABELS, FeedTokenForm, MeetingForm
+
+bp = Blueprint("meetings", __name__)
+calendar_bp = Blueprint("calendar", __name__)
+
+
+
+@bp.context_processor
+def labels():
+    return {"kind_label": lambda kind: KIND_LABELS.get(kind, kind),
+            "status_label": lambda status: STATUS_LABELS.get(status, status)}
+
+
+def _meeting_or_404(meeting_id):
+    try:
+        return services.get_meeting(meeting_id, current_user)
+    except services.NotFound:
+        abort(404)
+
+
+@bp.route("/meetings/")
+def index():
+    meetings = services.visible_meetings(current_user)
+    return render_template("meetings/index.html", meetings=meetings)
+
+
+@bp.route("/meetings/<int:meeting_id>/")
+def show(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    invitation = services.invitation_for(meeting, current_user)
+    return render_template("meetings/show.html", meeting=meeting, invitation=invitation)
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@login_required
+def feed():
+    """The member's private subscription address: create (or replace) and revoke it."""
+    form = FeedTokenForm()
+    token = None
+    if form.validate_on_submit():
+        if form.revoke.data:
+            services.revoke_feed_token(current_user)
+            flash(_("Your calendar address is revoked: calendars using it get nothing any more."), "success")
+            return redirect(url_for("meetings.feed"))
+        token = services.new_feed_token(current_user)
+    feed_url = external_url("calendar.private_feed", token=token) if token else None
+    return render_form("meetings/calendar.html", form, feed_url=feed_url,
+                       has_token=services.feed_token_exists(current_user))
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@secretariat_required
+def create():
+    form = MeetingForm()
+    if form.validate_on_submit():
+        try:
+            meeting = services.create_meeting(**form.values())
+        except services.InvalidMeeting:
+            form.ends_at.errors = [_("Please check the start, the end and the time zone.")]
+        else:
+            flash(_("The meeting is saved."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return render_form("meetings/edit.html", form, meeting=None)
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@secretariat_required
+def edit(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    form = MeetingForm.for_meeting(meeting) if request.method == "GET" else MeetingForm()
+    if form.validate_on_submit():
+        try:
+            services.update_meeting(meeting, **form.values())
+        except services.InvalidMeeting:
+            form.ends_at.errors = [_("Please check the start, the end and the time zone.")]
+        else:
+            flash(_("The meeting is saved."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return render_form("meetings/edit.html", form, meeting=meeting)
+
+
+# ---------------------------------------------------------------- calendar files
+
+def _ics_response(data, filename, private=False):
+    response = Response(data, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
+    return response
+
+
+def _file_lang():
+    lang = request.args.get("lang")
+    if lang in LANGUAGES:
+        return lang
+    if current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    return browser_language()
+
+
+@calendar_bp.route("/meetings/<int:meeting_id>.ics")
+def meeting_ics(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    invitation = services.invitation_for(meeting, current_user)
+    data = ics.build_calendar([meeting], _file_lang(), invitations={meeting.id: invitation} if invitation else None)
+    private = current_user.is_authenticated or meeting.visibility != "public"
+    return _ics_response(data, f"meeting-{meeting.id}.ics", private=private)
+
+
+@calendar_bp.route("/calendar/public.ics")
+def public_feed():
+    data = ics.build_calendar(services.public_feed_meetings(), _file_lang(), name=_("Public meetings"))
+    return _ics_response(data, "public.ics")
+
+
+@calendar_bp.route("/calendar/<token>.ics")
+def private_feed(token):
+    try:
+        user = services.user_by_feed_token(token)
+    except services.NotFound:
+        abort(404)
+    meetings = services.feed_meetings(user)
+    invitations = services.invitations_by_meeting(user)
+    lang = user.locale if user.locale in LANGUAGES else "en"
+    data = ics.build_calendar(meetings, lang, invitations=invitations, name=_("My meetings"))
+    return _ics_response(data, "meetings.ics", private=True)
