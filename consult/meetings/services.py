@@ -219,6 +219,13 @@ def send_invites(meeting, method="REQUEST"):
     return count
 
 
+def notify_invitees(meeting):
+    """After a change that calendars must see: the updated invite, or the cancellation."""
+    if meeting.status == "draft":
+        return 0
+    return send_invites(meeting, "CANCEL" if meeting.status == "cancelled" else "REQUEST")
+
+
 # ---------------------------------------------------------------- calendar feed tokens
 
 def _hash(token):

@@ -79,10 +79,12 @@ def edit(meeting_id):
     form = MeetingForm.for_meeting(meeting) if request.method == "GET" else MeetingForm()
     if form.validate_on_submit():
         try:
-            services.update_meeting(meeting, **form.values())
+            calendars_change = services.update_meeting(meeting, **form.values())
         except services.InvalidMeeting:
             form.ends_at.errors = [_("Please check the start, the end and the time zone.")]
         else:
+            if calendars_change:
+                services.notify_invitees(meeting)
             flash(_("The meeting is saved."), "success")
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_form("meetings/edit.html", form, meeting=meeting)

@@ -119,3 +119,28 @@ def test_secretariat_creates_and_edits_meeting(secretariat_client, member_client
     assert bad.status_code == 400
     assert Meeting.query.count() == 1
     assert member_client.get("/en/meetings/new").status_code == 403
+
+
+def test_a_change_sends_the_updated_invite_and_a_cancellation(secretariat_client, member, create_meeting, smtp, db):
+    from icalendar import Calendar
+
+    from consult.meetings import services
+
+    meeting = create_meeting(visibility="members")
+    services.invite_members(meeting, [member])
+    db.session.commit()
+    form = {"title_en": "Advisory group meeting", "kind": "virtual", "timezone": "Africa/Cairo",
+            "starts_at": "2026-12-10T10:00", "ends_at": "2026-12-10T12:00", "languages": ["ar"],
+            "visibility": "members", "status": "scheduled", "join_url": JOIN}
+    assert post_form(secretariat_client, f"/en/meetings/{meeting.id}/edit", form).status_code == 302
+    assert post_form(secretariat_client, f"/en/meetings/{meeting.id}/edit", {**form, "status": "cancelled"}).status_code == 302
+    methods, sequences, uids = [], [], set()
+    for message in smtp.messages:
+        assert message["To"] == member.email
+        part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+        event = Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")[0]
+        methods.append(part.get_param("method"))
+        sequences.append(int(event["SEQUENCE"]))
+        uids.add(str(event["UID"]))
+    assert methods == ["REQUEST", "CANCEL"]
+    assert sequences == sorted(set(sequences)) and len(uids) == 1
