@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, SelectField, SelectMultipleField, StringField, SubmitField,
-                     TextAreaField, URLField)
+from wtforms import (BooleanField, DateTimeLocalField, RadioField, SelectField, SelectMultipleField, StringField,
+                     SubmitField, TextAreaField, URLField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, URL, ValidationError
 
@@ -23,6 +23,16 @@ STATUS_LABELS = {
 VISIBILITY_LABELS = {"public": _l("Public"), "members": _l("Members only")}
 
 
+RESPONSE_LABELS = {
+    "pending": _l("No answer yet"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "tentative": _l("Tentative"),
+}
+# The buttons: what each answer is called as an action.
+ANSWER_BUTTONS = {"accepted": _l("Accept"), "declined": _l("Decline"), "tentative": _l("Maybe (tentative)")}
+
+
 def _choices(labels):
     return [SelectChoice(value, label) for value, label in labels.items()]
 
@@ -30,6 +40,23 @@ def _choices(labels):
 class FeedTokenForm(FlaskForm):
     create = SubmitField(_l("Make a new calendar address"))
     revoke = SubmitField(_l("Revoke my calendar address"))
+
+
+class RsvpForm(FlaskForm):
+    """Three buttons named "response"; anything else is a form error (400)."""
+
+    response = RadioField(_l("Your answer"), choices=_choices(ANSWER_BUTTONS))
+
+
+class AttendanceForm(FlaskForm):
+    """One checkbox per invitation (its id); the choices are the meeting's invitations."""
+
+    attended = SelectMultipleField(_l("Attended"), coerce=int, validate_choice=True)
+    save_attendance = SubmitField(_l("Save attendance"))
+
+    def __init__(self, *args, invitations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attended.choices = [(invitation.id, invitation.name or invitation.address or "") for invitation in invitations]
 
 
 class MeetingForm(FlaskForm):

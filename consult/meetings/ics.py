@@ -22,6 +22,7 @@ from ..database import utcnow
 from ..i18n import pick
 from ..mail import services as mail
 from ..web import external_url
+from .rsvp import rsvp_token
 
 PRODID = "-//consult//meetings//EN"
 STATUS = {"scheduled": "CONFIRMED", "postponed": "TENTATIVE", "held": "CONFIRMED", "cancelled": "CANCELLED",
@@ -152,4 +153,8 @@ def send_invite(meeting, invitation, method="REQUEST"):
             text = _("You are invited to %(title)s. The invite is attached; open it to add the meeting to your calendar.",
                      title=title)
         text += "\n\n" + external_url("meetings.show", meeting_id=meeting.id, lang=lang) + "\n"
+        if method != "CANCEL" and invitation.user_id is None and invitation.id is not None:
+            # Observers have no account: they answer through their own signed link.
+            link = external_url("meetings.rsvp_link", token=rsvp_token(invitation), lang=lang)
+            text += "\n" + _("To answer (accept, decline or tentative), open this link: %(url)s", url=link) + "\n"
     return mail.send(invitation.address, subject, text, parts)

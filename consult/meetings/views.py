@@ -6,8 +6,9 @@ from flask_login import current_user
 from ..auth.access import login_required, secretariat_required
 from ..i18n import LANGUAGES, browser_language, current_lang
 from ..web import external_url, render_form
-from . import ics, services
-from .forms import KIND_LABELS, STATUS_LABELS, FeedTokenForm, MeetingForm
+from . import ics, rsvp, services
+from .forms import (KIND_LABELS, RESPONSE_LABELS, STATUS_LABELS, AttendanceForm, FeedTokenForm, MeetingForm,
+                    RsvpForm)
 
 bp = Blueprint("meetings", __name__)
 calendar_bp = Blueprint("calendar", __name__)
@@ -17,7 +18,8 @@ calendar_bp = Blueprint("calendar", __name__)
 @bp.context_processor
 def labels():
     return {"kind_label": lambda kind: KIND_LABELS.get(kind, kind),
-            "status_label": lambda status: STATUS_LABELS.get(status, status)}
+            "status_label": lambda status: STATUS_LABELS.get(status, status),
+            "response_label": lambda response: RESPONSE_LABELS.get(response, response)}
 
 
 def _meeting_or_404(meeting_id):
@@ -33,11 +35,88 @@ def index():
     return render_template("meetings/index.html", meetings=meetings)
 
 
+def _is_secretariat():
+    return current_user.is_authenticated and current_user.role == "secretariat"
+
+
+def _show_page(meeting, rsvp_form=None, attendance_form=None):
+    """The meeting page; 400 when a form on it carries errors."""
+    invitation = services.invitation_for(meeting, current_user)
+    if invitation is not None and rsvp_form is None:
+        rsvp_form = RsvpForm()
+    invitations = None
+    if _is_secretariat():
+        invitations = rsvp.invitations_with_users(meeting)
+        if attendance_form is None:
+            attendance_form = AttendanceForm(invitations=invitations,
+                                             data={"attended": [i.id for i in invitations if i.attended]})
+    status = 400 if (rsvp_form is not None and rsvp_form.errors) or (
+        attendance_form is not None and attendance_form.errors) else 200
+    return render_template("meetings/show.html", meeting=meeting, invitation=invitation, rsvp_form=rsvp_form,
+                           invitations=invitations, attendance_form=attendance_form,
+                           meeting_over=rsvp.is_over(meeting), meeting_started=rsvp.has_started(meeting)), status
+
+
 @bp.route("/meetings/<int:meeting_id>/")
 def show(meeting_id):
+    return _show_page(_meeting_or_404(meeting_id))
+
+
+@bp.route("/meetings/<int:meeting_id>/rsvp", methods=["POST"])
+@login_required
+def answer(meeting_id):
+    """A signed-in invitee answers accept / decline / tentative."""
     meeting = _meeting_or_404(meeting_id)
     invitation = services.invitation_for(meeting, current_user)
-    return render_template("meetings/show.html", meeting=meeting, invitation=invitation)
+    if invitation is None:
+        abort(403)
+    form = RsvpForm()
+    if not form.validate_on_submit():
+        return _show_page(meeting, rsvp_form=form)
+    try:
+        rsvp.respond(invitation, form.response.data)
+    except rsvp.RsvpClosed:
+        return render_template("meetings/rsvp_error.html", reason="expired", meeting=meeting), 410
+    flash(_("Your answer is recorded: %(answer)s.", answer=RESPONSE_LABELS[invitation.response]), "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+
+
+@bp.route("/meetings/<int:meeting_id>/attendance", methods=["POST"])
+@secretariat_required
+def attendance(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    form = AttendanceForm(invitations=rsvp.invitations_with_users(meeting))
+    if form.validate_on_submit():
+        try:
+            rsvp.record_attendance(meeting, form.attended.data or [])
+        except rsvp.TooEarly:
+            form.attended.errors = [_("Attendance can be recorded only once the meeting has started.")]
+        else:
+            flash(_("Attendance is recorded."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return _show_page(meeting, attendance_form=form)
+
+
+@bp.route("/meetings/rsvp/<token>", methods=["GET", "POST"])
+def rsvp_link(token):
+    """An observer (no account) answers through the signed link from their invite e-mail."""
+    try:
+        invitation = rsvp.invitation_from_token(token)
+    except rsvp.LinkError as error:
+        status = 410 if error.reason == "expired" else 404
+        return render_template("meetings/rsvp_error.html", reason=error.reason, meeting=None), status
+    meeting = invitation.meeting
+    form = RsvpForm()
+    if form.validate_on_submit():
+        try:
+            rsvp.respond(invitation, form.response.data)
+        except rsvp.RsvpClosed:
+            return render_template("meetings/rsvp_error.html", reason="expired", meeting=meeting), 410
+        flash(_("Your answer is recorded: %(answer)s.", answer=RESPONSE_LABELS[invitation.response]), "success")
+        return redirect(url_for("meetings.rsvp_link", token=token))
+    status = 400 if form.errors else 200
+    return render_template("meetings/rsvp.html", meeting=meeting, invitation=invitation, rsvp_form=form,
+                           token=token), status
 
 
 @bp.route("/calendar", methods=["GET", "POST"])
