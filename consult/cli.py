@@ -6,6 +6,7 @@ from .consultations.cli import export_cli, purge
 from .demo.cli import demo
 from .mail.cli import mail_cli
 from .meetings.cli import meeting_cli
+from .reminders import remind
 
 consult_cli = AppGroup("consult", help="consult's own commands.")
 consult_cli.add_command(create_admin)
@@ -14,3 +15,4 @@ consult_cli.add_command(mail_cli)
 consult_cli.add_command(export_cli)
 consult_cli.add_command(purge)
 consult_cli.add_command(meeting_cli)
+consult_cli.add_command(remind)

@@ -10,4 +10,12 @@ from .consultations.models import (  # noqa: F401
     SubmissionNote,
     SubmissionTranslation,
 )
-from .meetings.models import AgendaItem, CalendarFeedToken, Invitation, Meeting  # noqa: F401
+from .meetings.models import (  # noqa: F401
+    ActionItem,
+    AgendaItem,
+    CalendarFeedToken,
+    Decision,
+    Invitation,
+    Meeting,
+    Minutes,
+)

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, RadioField, SelectField, SelectMultipleField, StringField,
+from wtforms import (BooleanField, DateField, DateTimeLocalField, RadioField, SelectField, SelectMultipleField, StringField,
                      SubmitField, TextAreaField, URLField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, URL, ValidationError
@@ -152,3 +152,60 @@ for _lang in LANGUAGES:
     setattr(MeetingForm, f"description_{_lang}", TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)],
                                                                render_kw={"lang": _lang}))
 del _lang
+
+
+# ---------------------------------------------------------------- minutes and actions
+
+MINUTES_LANGUAGE_CHOICES = [SelectChoice(lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES]
+ACTION_STATUS_LABELS = {"open": _l("Open"), "done": _l("Done")}
+
+
+class MinutesForm(FlaskForm):
+    text = TextAreaField(_l("Minutes"), validators=[Optional(), Length(max=100000)],
+                         description=_l("Plain text: leave an empty line between paragraphs."),
+                         render_kw={"dir": "auto", "rows": 16})
+    language = SelectField(_l("Language of the minutes"), choices=MINUTES_LANGUAGE_CHOICES,
+                           validators=[DataRequired()])
+    decisions = TextAreaField(_l("Decisions"), validators=[Optional(), Length(max=20000)],
+                              description=_l("One decision per line, in order."),
+                              render_kw={"dir": "auto", "rows": 6})
+    minutes_public = BooleanField(_l("Show the minutes on the public page of a public meeting"))
+
+    def validate_decisions(self, field):
+        if any(len(line.strip()) > 1000 for line in (field.data or "").splitlines()):
+            raise ValidationError(_l("Each decision can have at most 1000 characters."))
+
+    def decision_lines(self):
+        return [line.strip() for line in (self.decisions.data or "").splitlines() if line.strip()]
+
+
+class ActionForm(FlaskForm):
+    """Add or change an action item: an owner with an account, or a name."""
+
+    text = StringField(_l("Action"), validators=[DataRequired(), Length(max=1000)], render_kw={"dir": "auto"})
+    owner_id = SelectField(_l("Owner"), coerce=lambda value: int(value) if value not in (None, "", "None") else None,
+                           validate_choice=True)
+    owner_name = StringField(_l("Or the owner's name (no account)"), validators=[Optional(), Length(max=200)],
+                             render_kw={"dir": "auto"})
+    due_on = DateField(_l("Due date"), validators=[DataRequired(message=_l("Please give a date as YYYY-MM-DD."))])
+    status = SelectField(_l("Status"), choices=_choices(ACTION_STATUS_LABELS), validators=[Optional()])
+
+    def __init__(self, *args, users=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner_id.choices = [SelectChoice(None, _l("(no account)"))] + [
+            SelectChoice(user.id, user.name or user.email) for user in users]
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if not self.owner_id.errors and self.owner_id.data is None and not (self.owner_name.data or "").strip():
+            self.owner_name.errors = [*self.owner_name.errors, _l("Please choose an owner or give a name.")]
+            ok = False
+        return ok
+
+    def values(self):
+        return {"text": self.text.data.strip(), "due_on": self.due_on.data, "owner_id": self.owner_id.data,
+                "owner_name": (self.owner_name.data or "").strip()}
+
+
+class CloseActionForm(FlaskForm):
+    """Only the CSRF token: the button marks the action done."""

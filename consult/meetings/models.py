@@ -1,8 +1,8 @@
 """Meetings, their agenda items, invitations, and members' calendar feed tokens."""
-from datetime import datetime
+from datetime import date, datetime
 from uuid import uuid4
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
@@ -114,3 +114,63 @@ class CalendarFeedToken(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# ---------------------------------------------------------------- minutes, decisions, action items
+
+MINUTES_LANGUAGES = ("ar", "en", "fr")
+ACTION_STATUSES = ("open", "done")
+
+
+class Minutes(db.Model):
+    """One text per meeting, plain text with paragraphs; members-only unless marked public."""
+
+    __tablename__ = "meeting_minutes"
+    __table_args__ = (CheckConstraint(_in("language", MINUTES_LANGUAGES), name="language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), unique=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    # Anonymous readers see the minutes only when the meeting is public and this is set.
+    minutes_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Decision(db.Model):
+    __tablename__ = "meeting_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(String(1000), default="")
+
+
+class ActionItem(db.Model):
+    __tablename__ = "action_items"
+    __table_args__ = (
+        CheckConstraint(_in("status", ACTION_STATUSES), name="status"),
+        Index("ix_action_items_status_due_on", "status", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(1000), default="")
+    # A member with an account, or only a name (someone outside the group).
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    owner_name: Mapped[str] = mapped_column(String(200), default="")
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the overdue reminder went out: it goes out once (reset when the due date moves).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting = relationship("Meeting", lazy="raise_on_sql")
+    owner = relationship("User", lazy="raise_on_sql")
+
+    @property
+    def owner_label(self):
+        if self.owner_id is not None and self.owner is not None:
+            return self.owner.name or self.owner.email
+        return self.owner_name

@@ -3,12 +3,16 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from sqlalchemy import select
+
 from ..auth.access import login_required, secretariat_required
+from ..auth.models import User
+from ..extensions import db
 from ..i18n import LANGUAGES, browser_language, current_lang
 from ..web import external_url, render_form
-from . import ics, rsvp, services
-from .forms import (KIND_LABELS, RESPONSE_LABELS, STATUS_LABELS, AttendanceForm, FeedTokenForm, MeetingForm,
-                    RsvpForm)
+from . import ics, minutes, rsvp, services
+from .forms import (ACTION_STATUS_LABELS, KIND_LABELS, RESPONSE_LABELS, STATUS_LABELS, ActionForm, AttendanceForm,
+                    CloseActionForm, FeedTokenForm, MeetingForm, MinutesForm, RsvpForm)
 
 bp = Blueprint("meetings", __name__)
 calendar_bp = Blueprint("calendar", __name__)
@@ -19,7 +23,9 @@ calendar_bp = Blueprint("calendar", __name__)
 def labels():
     return {"kind_label": lambda kind: KIND_LABELS.get(kind, kind),
             "status_label": lambda status: STATUS_LABELS.get(status, status),
-            "response_label": lambda response: RESPONSE_LABELS.get(response, response)}
+            "response_label": lambda response: RESPONSE_LABELS.get(response, response),
+            "action_status_label": lambda status: ACTION_STATUS_LABELS.get(status, status),
+            "render_text": minutes.render_text}
 
 
 def _meeting_or_404(meeting_id):
@@ -39,7 +45,7 @@ def _is_secretariat():
     return current_user.is_authenticated and current_user.role == "secretariat"
 
 
-def _show_page(meeting, rsvp_form=None, attendance_form=None):
+def _show_page(meeting, rsvp_form=None, attendance_form=None, action_form=None):
     """The meeting page; 400 when a form on it carries errors."""
     invitation = services.invitation_for(meeting, current_user)
     if invitation is not None and rsvp_form is None:
@@ -50,11 +56,32 @@ def _show_page(meeting, rsvp_form=None, attendance_form=None):
         if attendance_form is None:
             attendance_form = AttendanceForm(invitations=invitations,
                                              data={"attended": [i.id for i in invitations if i.attended]})
-    status = 400 if (rsvp_form is not None and rsvp_form.errors) or (
-        attendance_form is not None and attendance_form.errors) else 200
+    if _is_secretariat() and action_form is None:
+        action_form = ActionForm(users=_owner_choices())
+    status = 400 if any(form is not None and form.errors
+                        for form in (rsvp_form, attendance_form, action_form)) else 200
     return render_template("meetings/show.html", meeting=meeting, invitation=invitation, rsvp_form=rsvp_form,
                            invitations=invitations, attendance_form=attendance_form,
-                           meeting_over=rsvp.is_over(meeting), meeting_started=rsvp.has_started(meeting)), status
+                           meeting_over=rsvp.is_over(meeting), meeting_started=rsvp.has_started(meeting),
+                           **_minutes_context(meeting), action_form=action_form), status
+
+
+def _owner_choices():
+    return db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name, User.id)).all()
+
+
+def _minutes_context(meeting):
+    """Minutes and decisions for those who may read them; action items for signed-in readers."""
+    record = minutes.minutes_of(meeting)
+    readable = minutes.may_read_minutes(meeting, record, current_user)
+    signed_in = current_user.is_authenticated
+    return {
+        "minutes": record if readable else None,
+        "decisions": minutes.decisions_of(meeting) if readable else [],
+        "actions": minutes.actions_of(meeting) if signed_in else None,
+        "close_form": CloseActionForm() if signed_in else None,
+        "may_close": (lambda action: minutes.may_close(action, current_user)),
+    }
 
 
 @bp.route("/meetings/<int:meeting_id>/")
@@ -117,6 +144,95 @@ def rsvp_link(token):
     status = 400 if form.errors else 200
     return render_template("meetings/rsvp.html", meeting=meeting, invitation=invitation, rsvp_form=form,
                            token=token), status
+
+
+# ---------------------------------------------------------------- minutes, decisions and action items
+
+@bp.route("/meetings/<int:meeting_id>/minutes", methods=["GET", "POST"])
+@secretariat_required
+def edit_minutes(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    if request.method == "GET":
+        record = minutes.minutes_of(meeting)
+        data = {"language": current_lang(), "decisions": "\n".join(d.text for d in minutes.decisions_of(meeting))}
+        if record is not None:
+            data.update(text=record.text, language=record.language, minutes_public=record.minutes_public)
+        form = MinutesForm(data=data)
+    else:
+        form = MinutesForm()
+    if form.validate_on_submit():
+        minutes.save_minutes(meeting, form.text.data, form.language.data, public=form.minutes_public.data,
+                             decisions=form.decision_lines())
+        flash(_("The minutes are saved."), "success")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#minutes")
+    return render_form("meetings/minutes_edit.html", form, meeting=meeting)
+
+
+@bp.route("/meetings/<int:meeting_id>/actions", methods=["POST"])
+@secretariat_required
+def add_action(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    form = ActionForm(users=_owner_choices())
+    if form.validate_on_submit():
+        minutes.add_action(meeting, **form.values())
+        flash(_("The action is added."), "success")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#actions")
+    return _show_page(meeting, action_form=form)
+
+
+def _action_or_404(meeting, action_id):
+    action = minutes.get_action(meeting, action_id)
+    if action is None:
+        abort(404)
+    return action
+
+
+@bp.route("/meetings/<int:meeting_id>/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@secretariat_required
+def edit_action(meeting_id, action_id):
+    meeting = _meeting_or_404(meeting_id)
+    action = _action_or_404(meeting, action_id)
+    users = _owner_choices()
+    if request.method == "GET":
+        form = ActionForm(users=users, data={"text": action.text, "owner_id": action.owner_id,
+                                             "owner_name": action.owner_name, "due_on": action.due_on,
+                                             "status": action.status})
+    else:
+        form = ActionForm(users=users)
+    if form.validate_on_submit():
+        minutes.update_action(action, status=form.status.data or None, **form.values())
+        flash(_("The action is saved."), "success")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#actions")
+    return render_form("meetings/action_edit.html", form, meeting=meeting, action=action)
+
+
+@bp.route("/meetings/<int:meeting_id>/actions/<int:action_id>/done", methods=["POST"])
+@login_required
+def close_action(meeting_id, action_id):
+    """The secretariat, or the action's owner, marks it done."""
+    meeting = _meeting_or_404(meeting_id)
+    action = _action_or_404(meeting, action_id)
+    if not minutes.may_close(action, current_user):
+        abort(403)
+    form = CloseActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    minutes.close_action(action, current_user)
+    flash(_("The action is marked done."), "success")
+    target = request.form.get("next")
+    if target == "actions":
+        return redirect(url_for("meetings.actions"))
+    return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#actions")
+
+
+@bp.route("/meetings/actions")
+@login_required
+def actions():
+    """Open actions across the meetings the reader may see, their own first."""
+    items = minutes.open_actions(current_user)
+    return render_template("meetings/actions.html", actions=items, today=minutes.today(),
+                           close_form=CloseActionForm(),
+                           may_close=lambda action: minutes.may_close(action, current_user))
 
 
 @bp.route("/calendar", methods=["GET", "POST"])

@@ -1,0 +1,38 @@
+"""`flask --app wsgi consult remind`: the daily reminders, run once a day from cron.
+
+Each feature offers one function that sends its own reminders, records what it
+sent so that nothing goes out twice, and returns how many messages it queued.
+The queued messages are then delivered (what fails stays queued for
+`consult mail send`).
+"""
+import click
+from flask.cli import with_appcontext
+
+
+def _overdue_actions():
+    from .meetings.minutes import send_overdue_action_reminders
+
+    return send_overdue_action_reminders()
+
+
+# (name, function) in the order they run. To add:
+#   - terms ending in 60/30/7 days (issue 6, membership): members and the secretariat, once each;
+#   - RSVPs: invitees who have not answered yet (meetings).
+REMINDERS = (
+    ("overdue actions", _overdue_actions),
+)
+
+
+@click.command("remind")
+@with_appcontext
+def remind():
+    """Send the daily reminders (terms ending, RSVPs, overdue actions), each once."""
+    from .mail.services import deliver
+
+    total = 0
+    for name, send in REMINDERS:
+        count = send()
+        total += count
+        click.echo(f"{name}: {count} reminder(s) sent")
+    delivered = deliver()
+    click.echo(f"{total} reminder(s) in all; {delivered} e-mail(s) delivered now")
