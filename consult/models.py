@@ -12,6 +12,7 @@ from .consultations.models import (  # noqa: F401
 )
 from .meetings.models import (  # noqa: F401
     ActionItem,
+    AgendaDocument,
     AgendaItem,
     CalendarFeedToken,
     Decision,

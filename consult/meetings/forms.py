@@ -4,13 +4,14 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DateTimeLocalField, RadioField, SelectField, SelectMultipleField, StringField,
-                     SubmitField, TextAreaField, URLField)
+from wtforms import (BooleanField, DateField, DateTimeLocalField, FileField, IntegerField, RadioField, SelectField,
+                     SelectMultipleField, StringField, SubmitField, TextAreaField, TimeField, URLField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, URL, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, URL, ValidationError
 
 from ..consultations.admin_forms import DATETIME_FORMATS, DATETIME_MESSAGE, offered_zones
-from ..i18n import LANGUAGE_NAMES, LANGUAGES, valid_zone, zone_label
+from .. import reference
+from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_lang, valid_zone, zone_label
 
 KIND_LABELS = {"in_person": _l("In person"), "virtual": _l("Virtual"), "hybrid": _l("Hybrid")}
 STATUS_LABELS = {
@@ -209,3 +210,92 @@ class ActionForm(FlaskForm):
 
 class CloseActionForm(FlaskForm):
     """Only the CSRF token: the button marks the action done."""
+
+
+# ---------------------------------------------------------------- agenda
+
+DIRECTION_LABELS = {"up": _l("Move up"), "down": _l("Move down")}
+
+
+class AgendaItemForm(FlaskForm):
+    """Add or change an agenda item: a local start time on the meeting's day, or a duration, or both."""
+
+    presenter = StringField(_l("Presenter"), validators=[Optional(), Length(max=200)], render_kw={"dir": "auto"})
+    start_time = TimeField(_l("Start time (HH:MM)"), format=["%H:%M", "%H:%M:%S"], validators=[Optional()],
+                           description=_l("In the meeting's time zone, on the day of the meeting."),
+                           render_kw={"dir": "ltr"})
+    duration_minutes = IntegerField(_l("Duration in minutes"), validators=[Optional(), NumberRange(min=1, max=1440)],
+                                    render_kw={"dir": "ltr"})
+    objectives = SelectMultipleField(_l("Linked GCM objectives"), coerce=int, validators=[Optional()])
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._meeting = meeting
+        self.objectives.choices = [SelectChoice(number, label)
+                                   for number, label in reference.choices(reference.OBJECTIVES, current_lang())]
+
+    @classmethod
+    def for_item(cls, item):
+        meeting = item.meeting
+        data = {"presenter": item.presenter, "duration_minutes": item.duration_minutes,
+                "objectives": list(item.objectives or []),
+                "start_time": (item.starts_at.astimezone(ZoneInfo(meeting.timezone)).time().replace(tzinfo=None)
+                               if item.starts_at else None)}
+        for lang in LANGUAGES:
+            data[f"title_{lang}"] = (item.title or {}).get(lang, "")
+            data[f"description_{lang}"] = (item.description or {}).get(lang, "")
+        return cls(data=data, meeting=meeting)
+
+    def validate_objectives(self, field):
+        field.data = sorted(set(field.data or []))
+
+    def validate_start_time(self, field):
+        from .agenda import local_start
+
+        if field.data is not None and self._meeting is not None and local_start(self._meeting, field.data) is None:
+            raise ValidationError(_l("This time does not exist in that zone (the clocks change then). Please choose another."))
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if not any((self[f"title_{lang}"].data or "").strip() for lang in LANGUAGES):
+            self[f"title_{LANGUAGES[0]}"].errors.append(_l("Please give the item a title in at least one language."))
+            ok = False
+        if (not self.start_time.errors and not self.duration_minutes.errors
+                and self.start_time.data is None and self.duration_minutes.data is None):
+            self.start_time.errors = [*self.start_time.errors, _l("Please give a start time or a duration.")]
+            ok = False
+        return ok
+
+    def values(self):
+        from .agenda import local_start
+
+        def texts(kind):
+            return {lang: self[f"{kind}_{lang}"].data.strip() for lang in LANGUAGES
+                    if (self[f"{kind}_{lang}"].data or "").strip()}
+
+        start = self.start_time.data
+        return {"title": texts("title"), "description": texts("description"),
+                "presenter": (self.presenter.data or "").strip(),
+                "starts_at": local_start(self._meeting, start) if start is not None else None,
+                "duration_minutes": self.duration_minutes.data, "objectives": list(self.objectives.data or [])}
+
+
+for _lang in LANGUAGES:
+    setattr(AgendaItemForm, f"title_{_lang}", StringField(_l("Title"), validators=[Optional(), Length(max=300)],
+                                                          render_kw={"lang": _lang}))
+    setattr(AgendaItemForm, f"description_{_lang}", TextAreaField(_l("Description"),
+                                                                  validators=[Optional(), Length(max=5000)],
+                                                                  render_kw={"lang": _lang, "rows": 3}))
+del _lang
+
+
+class MoveItemForm(FlaskForm):
+    direction = SelectField(_l("Direction"), choices=_choices(DIRECTION_LABELS), validators=[DataRequired()])
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token: the button does the deed (delete an item or a document)."""
+
+
+class AgendaDocumentForm(FlaskForm):
+    document = FileField(_l("Document"), description=_l("PDF, Word (DOCX) or OpenDocument (ODT); at most 5 MB."))

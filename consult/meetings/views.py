@@ -1,5 +1,5 @@
 """Meeting pages (under /<lang>) and calendar files (no language prefix)."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,9 +10,11 @@ from ..auth.models import User
 from ..extensions import db
 from ..i18n import LANGUAGES, browser_language, current_lang
 from ..web import external_url, render_form
-from . import ics, minutes, rsvp, services
-from .forms import (ACTION_STATUS_LABELS, KIND_LABELS, RESPONSE_LABELS, STATUS_LABELS, ActionForm, AttendanceForm,
-                    CloseActionForm, FeedTokenForm, MeetingForm, MinutesForm, RsvpForm)
+from ..consultations import uploads
+from . import agenda, ics, minutes, rsvp, services
+from .forms import (ACTION_STATUS_LABELS, KIND_LABELS, RESPONSE_LABELS, STATUS_LABELS, ActionForm, AgendaDocumentForm,
+                    AgendaItemForm, AttendanceForm, CloseActionForm, ConfirmForm, FeedTokenForm, MeetingForm,
+                    MinutesForm, MoveItemForm, RsvpForm)
 
 bp = Blueprint("meetings", __name__)
 calendar_bp = Blueprint("calendar", __name__)
@@ -283,6 +285,145 @@ def edit(meeting_id):
             flash(_("The meeting is saved."), "success")
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_form("meetings/edit.html", form, meeting=meeting)
+
+
+# ---------------------------------------------------------------- agenda and its documents
+
+def _item_or_404(meeting, item_id):
+    item = agenda.get_item(meeting, item_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _document_or_404(item, document_id):
+    document = agenda.get_document(item, document_id)
+    if document is None:
+        abort(404)
+    return document
+
+
+def _agenda_page(meeting, form=None, editing=None, document_errors=None):
+    """The secretariat's agenda page: the items in order, their documents, and the item form (add or edit).
+
+    400 when the item form or an upload carries errors.
+    """
+    if form is None:
+        form = AgendaItemForm(meeting=meeting)
+    document_errors = document_errors or {}
+    status = 400 if form.errors or document_errors else 200
+    return render_template("meetings/agenda_edit.html", meeting=meeting, form=form, editing=editing,
+                           document_errors=document_errors, move_form=MoveItemForm(), confirm_form=ConfirmForm(),
+                           document_form=AgendaDocumentForm(), meeting_day=agenda.meeting_day(meeting)), status
+
+
+def _agenda_changed(meeting, message):
+    """After a change to the items (SEQUENCE already raised): the updated invite to the invitees."""
+    services.notify_invitees(meeting)
+    flash(message, "success")
+    return redirect(url_for("meetings.agenda_page", meeting_id=meeting.id))
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda", methods=["GET", "POST"])
+@secretariat_required
+def agenda_page(meeting_id):
+    """GET: the agenda with its forms; POST: add an item at the end."""
+    meeting = _meeting_or_404(meeting_id)
+    if request.method == "GET":
+        return _agenda_page(meeting)
+    form = AgendaItemForm(meeting=meeting)
+    if not form.validate_on_submit():
+        return _agenda_page(meeting, form=form)
+    agenda.add_item(meeting, **form.values())
+    return _agenda_changed(meeting, _("The agenda item is added."))
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
+@secretariat_required
+def edit_agenda_item(meeting_id, item_id):
+    meeting = _meeting_or_404(meeting_id)
+    item = _item_or_404(meeting, item_id)
+    form = AgendaItemForm.for_item(item) if request.method == "GET" else AgendaItemForm(meeting=meeting)
+    if not form.validate_on_submit():
+        return _agenda_page(meeting, form=form, editing=item)
+    if agenda.update_item(item, **form.values()):
+        return _agenda_changed(meeting, _("The agenda item is saved."))
+    flash(_("The agenda item is saved."), "success")
+    return redirect(url_for("meetings.agenda_page", meeting_id=meeting.id))
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/delete", methods=["POST"])
+@secretariat_required
+def delete_agenda_item(meeting_id, item_id):
+    meeting = _meeting_or_404(meeting_id)
+    item = _item_or_404(meeting, item_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    agenda.delete_item(item)
+    return _agenda_changed(meeting, _("The agenda item is deleted."))
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/move", methods=["POST"])
+@secretariat_required
+def move_agenda_item(meeting_id, item_id):
+    meeting = _meeting_or_404(meeting_id)
+    item = _item_or_404(meeting, item_id)
+    form = MoveItemForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if agenda.move_item(item, form.direction.data):
+        return _agenda_changed(meeting, _("The agenda order is saved."))
+    return redirect(url_for("meetings.agenda_page", meeting_id=meeting.id))
+
+
+def document_message(error):
+    return {
+        "type": _("%(name)s is not a PDF, DOCX or ODT file.", name=error.filename),
+        "size": _("%(name)s is larger than 5 MB.", name=error.filename),
+        "empty": _("%(name)s is empty.", name=error.filename),
+    }.get(error.code, _("Please choose a file."))
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/documents", methods=["POST"])
+@secretariat_required
+def add_agenda_document(meeting_id, item_id):
+    meeting = _meeting_or_404(meeting_id)
+    item = _item_or_404(meeting, item_id)
+    form = AgendaDocumentForm()
+    if not form.validate_on_submit():
+        errors = [str(error) for errors in form.errors.values() for error in errors]
+        return _agenda_page(meeting, document_errors={item.id: errors or [_("Please choose a file.")]})
+    try:
+        checked = agenda.check_document(request.files.get("document"))
+    except uploads.UploadError as error:
+        return _agenda_page(meeting, document_errors={item.id: [document_message(error)]})
+    agenda.add_document(item, checked)
+    flash(_("The document is attached."), "success")
+    return redirect(url_for("meetings.agenda_page", meeting_id=meeting.id) + f"#item-{item.id}")
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/documents/<int:document_id>")
+def agenda_document(meeting_id, item_id, document_id):
+    """Download a document, as an attachment, for anyone who may see the meeting (404 otherwise)."""
+    meeting = _meeting_or_404(meeting_id)
+    document = _document_or_404(_item_or_404(meeting, item_id), document_id)
+    response = send_file(uploads.path_of(document.stored_name), mimetype=document.content_type,
+                         as_attachment=True, download_name=document.original_name)
+    if current_user.is_authenticated or meeting.visibility != "public":
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/documents/<int:document_id>/delete", methods=["POST"])
+@secretariat_required
+def delete_agenda_document(meeting_id, item_id, document_id):
+    meeting = _meeting_or_404(meeting_id)
+    document = _document_or_404(_item_or_404(meeting, item_id), document_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    agenda.delete_document(document)
+    flash(_("The document is deleted."), "success")
+    return redirect(url_for("meetings.agenda_page", meeting_id=meeting.id))
 
 
 # ---------------------------------------------------------------- calendar files
