@@ -1,7 +1,9 @@
 """Forms of the meeting pages: the secretariat's meeting form, and the member's calendar address."""
+import re
 from datetime import timezone
 from zoneinfo import ZoneInfo
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, FileField, IntegerField, RadioField, SelectField,
@@ -58,6 +60,57 @@ class AttendanceForm(FlaskForm):
     def __init__(self, *args, invitations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.attended.choices = [(invitation.id, invitation.name or invitation.address or "") for invitation in invitations]
+
+
+MAX_OBSERVERS = 200
+
+
+def observer_addresses(text):
+    """The addresses typed one per line (commas, semicolons and spaces also separate them), in order, once each."""
+    seen, addresses = set(), []
+    for address in re.split(r"[\s,;]+", text or ""):
+        if address and address.lower() not in seen:
+            seen.add(address.lower())
+            addresses.append(address)
+    return addresses
+
+
+class InviteForm(FlaskForm):
+    """Whom to invite: every active account, chosen accounts, and observers by e-mail address."""
+
+    everyone = BooleanField(_l("Invite every active member (and the secretariat)"))
+    members = SelectMultipleField(_l("Or choose members"), coerce=int, validate_choice=True)
+    observers = TextAreaField(_l("Observers' e-mail addresses"), validators=[Optional(), Length(max=20000)],
+                              description=_l("One address per line. Observers have no account: "
+                                             "they answer through a link in their e-mail."),
+                              render_kw={"dir": "ltr", "rows": 5, "autocomplete": "off", "spellcheck": "false"})
+
+    def __init__(self, *args, users=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members.choices = [(user.id, f"{user.name} ({user.email})" if user.name else user.email)
+                                for user in users]
+        self.addresses = []
+
+    def validate_observers(self, field):
+        addresses = observer_addresses(field.data)
+        if len(addresses) > MAX_OBSERVERS:
+            raise ValidationError(_l("At most %(count)s addresses at a time, please.", count=MAX_OBSERVERS))
+        normalized, bad = [], []
+        for address in addresses:
+            try:
+                normalized.append(validate_email(address, check_deliverability=False).normalized.lower())
+            except EmailNotValidError:
+                bad.append(address)
+        if bad:
+            raise ValidationError(_l("These addresses are not valid: %(addresses)s", addresses=", ".join(bad)))
+        self.addresses = list(dict.fromkeys(normalized))
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if ok and not self.everyone.data and not self.members.data and not self.addresses:
+            self.members.errors = [*self.members.errors, _l("Please choose whom to invite.")]
+            ok = False
+        return ok
 
 
 class MeetingForm(FlaskForm):

@@ -226,6 +226,41 @@ def notify_invitees(meeting):
     return send_invites(meeting, "CANCEL" if meeting.status == "cancelled" else "REQUEST")
 
 
+def invite_and_notify(meeting, users=None, emails=()):
+    """Invite accounts (every active one when `users` is None) and observers by address.
+
+    Nobody is invited twice; an address that belongs to an active account invites that account.
+    Only the new invitees get the invite by e-mail, and only when the meeting is neither a draft
+    nor cancelled (a draft's invitees get it once it is scheduled). Returns (new invitations, e-mailed?).
+    """
+    from sqlalchemy import func
+
+    from . import ics
+
+    users = None if users is None else list(users)
+    observers = []
+    for email in dict.fromkeys(email.strip().lower() for email in emails if email.strip()):
+        account = db.session.scalar(select(User).where(func.lower(User.email) == email, User.active.is_(True)))
+        if account is not None:
+            if users is not None and account not in users:
+                users.append(account)
+        else:
+            observers.append(email)
+    created = invite_members(meeting, users)
+    known = set(db.session.scalars(select(Invitation.email).where(Invitation.meeting_id == meeting.id,
+                                                                  Invitation.email.is_not(None))))
+    for email in observers:
+        if email not in known:
+            created.append(invite_observer(meeting, email))
+            known.add(email)
+    send = meeting.status not in ("draft", "cancelled")
+    if send:
+        for invitation in created:
+            ics.send_invite(meeting, invitation)
+        db.session.commit()
+    return created, send
+
+
 # ---------------------------------------------------------------- calendar feed tokens
 
 def _hash(token):

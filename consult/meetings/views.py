@@ -471,3 +471,54 @@ def private_feed(token):
     lang = user.locale if user.locale in LANGUAGES else "en"
     data = ics.build_calendar(meetings, lang, invitations=invitations, name=_("My meetings"))
     return _ics_response(data, "meetings.ics", private=True)
+
+
+# ---------------------------------------------------------------- invitations
+
+@bp.route("/meetings/<int:meeting_id>/invitations", methods=["GET", "POST"])
+@secretariat_required
+def invitations(meeting_id):
+    """The secretariat invites every member or chosen ones, and observers by e-mail address."""
+    from .forms import InviteForm
+
+    meeting = _meeting_or_404(meeting_id)
+    users = _owner_choices()
+    form = InviteForm(users=users)
+    if form.validate_on_submit():
+        chosen = set(form.members.data or [])
+        created, sent = services.invite_and_notify(
+            meeting, None if form.everyone.data else [user for user in users if user.id in chosen], form.addresses)
+        if not created:
+            flash(_("Nobody new to invite: everyone chosen is already invited."), "info")
+        elif sent:
+            flash(_("Invitations sent: %(count)s.", count=len(created)), "success")
+        elif meeting.status == "draft":
+            flash(_("Invitations saved: %(count)s. The meeting is a draft: they are e-mailed once it is scheduled.",
+                    count=len(created)), "success")
+        else:
+            flash(_("Invitations saved: %(count)s. The meeting is cancelled: nothing is e-mailed.",
+                    count=len(created)), "success")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#answers-heading")
+    return render_form("meetings/invite.html", form, meeting=meeting,
+                       invited_ids=services.invited_meeting_user_ids(meeting),
+                       observers=[item for item in services.invitations_of(meeting) if item.user_id is None])
+
+
+# ---------------------------------------------------------------- agenda PDF
+
+@bp.route("/meetings/<int:meeting_id>/agenda.pdf")
+def agenda_pdf(meeting_id):
+    """The agenda as a PDF in the page's language, for anyone who may see the meeting (404 otherwise)."""
+    from .. import pdf
+    from ..i18n import pick
+
+    meeting = _meeting_or_404(meeting_id)
+    lang = current_lang()
+    title, title_lang = pick(meeting.title, lang)
+    html = render_template("meetings/agenda_pdf.html", meeting=meeting, doc_title=title, doc_title_lang=title_lang,
+                           **pdf.template_helpers())
+    response = Response(pdf.render_pdf(html, title=title, lang=lang), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="agenda-{meeting.id}-{lang}.pdf"'
+    if current_user.is_authenticated or meeting.visibility != "public":
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
