@@ -1,5 +1,5 @@
-"""Demo meetings: one past (held, virtual), one upcoming hybrid in Cairo with a four-item agenda,
-one upcoming virtual; every account invited. Found again by title, so a second run changes nothing."""
+"""Demo meetings: one past (held, virtual) with minutes and actions, one upcoming hybrid in Cairo
+with a four-item agenda, one upcoming virtual; agendas in ar/en/fr; every account invited. Found again by title, so a second run changes nothing."""
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from ..database import utcnow
 from ..extensions import db
-from ..meetings import services
+from ..auth.models import User
+from ..meetings import minutes, services
 from ..meetings.models import Meeting
 
 
@@ -39,6 +40,26 @@ CAIRO_AGENDA = [
      "description": {}},
 ]
 
+SHORT_AGENDA = [
+    {"duration_minutes": 15,
+     "title": {"ar": "الافتتاح", "en": "Opening", "fr": "Ouverture"},
+     "description": {"ar": "كلمة ترحيب من الرئاسة.", "en": "Welcome by the chair.", "fr": "Accueil par la présidence."}},
+    {"duration_minutes": 60, "objectives": [1, 23],
+     "title": {"ar": "خطة العمل والرسائل الرئيسية", "en": "Work plan and key messages",
+               "fr": "Plan de travail et messages clés"},
+     "description": {"ar": "مناقشة وتوزيع المهام.", "en": "Discussion and sharing of tasks.",
+                     "fr": "Discussion et répartition des tâches."}},
+]
+
+PAST_MINUTES = (
+    "The group reviewed the annual work plan and agreed to hold its next meeting in Cairo.\n\n"
+    "Members asked the secretariat to share the draft input report two weeks before the regional review."
+)
+PAST_DECISIONS = (
+    "The annual work plan is adopted.",
+    "The next meeting is held in Cairo, in hybrid format.",
+)
+
 MEETINGS = (
     {
         "title": {"ar": "الاجتماع الافتراضي الثالث للفريق الاستشاري", "en": "Third virtual meeting of the advisory group",
@@ -47,7 +68,8 @@ MEETINGS = (
                         "fr": "Examen du plan de travail annuel."},
         "kind": "virtual", "join_url": "https://meet.example.org/rsag-3", "timezone": "Asia/Beirut",
         "when": (-30, 11, 2), "languages": ["ar", "en", "fr"], "interpretation": True,
-        "visibility": "members", "status": "held",
+        "visibility": "members", "status": "held", "agenda": SHORT_AGENDA,
+        "minutes": (PAST_MINUTES, PAST_DECISIONS),
     },
     {
         "title": {"ar": "الاجتماع الرابع للفريق الاستشاري (القاهرة)", "en": "Fourth meeting of the advisory group (Cairo)",
@@ -66,7 +88,7 @@ MEETINGS = (
         "description": {"ar": "اجتماع قصير عبر الإنترنت.", "en": "A short online meeting.", "fr": "Une courte réunion en ligne."},
         "kind": "virtual", "join_url": "https://meet.example.org/rsag-5", "timezone": "Asia/Riyadh",
         "when": (45, 14, 1.5), "languages": ["ar", "en"], "interpretation": False,
-        "visibility": "members", "status": "scheduled",
+        "visibility": "members", "status": "scheduled", "agenda": SHORT_AGENDA,
     },
 )
 
@@ -80,13 +102,31 @@ def load_meetings():
         days, hour, hours = spec.pop("when")
         starts_at = _at(days, hour, spec["timezone"])
         agenda = spec.pop("agenda", ())
+        minutes = spec.pop("minutes", None)
         meeting = services.create_meeting(agenda=agenda, starts_at=starts_at,
                                           ends_at=starts_at + timedelta(hours=hours), **spec)
         meeting.uid = _demo_uid(spec)
         db.session.commit()
         services.invite_members(meeting)
+        if minutes:
+            _write_minutes(meeting, *minutes)
         lines.append(f"created meeting {meeting.id}: {spec['title']['en']}")
     return lines
+
+
+def _write_minutes(meeting, text, decisions):
+    """Minutes, decisions and two action items (one done, one overdue) for the past meeting."""
+    member = db.session.scalar(select(User).where(User.role == "member").order_by(User.id))
+    secretariat = db.session.scalar(select(User).where(User.role == "secretariat").order_by(User.id))
+    minutes.save_minutes(meeting, text, "en", decisions=decisions)
+    today = minutes.today()
+    done = minutes.add_action(meeting, "Circulate the draft work plan in Arabic and French.", today - timedelta(days=20),
+                              owner_id=secretariat.id if secretariat else None,
+                              owner_name="" if secretariat else "Secretariat")
+    minutes.add_action(meeting, "Propose three speakers for the Cairo meeting.", today - timedelta(days=3),
+                       owner_id=member.id if member else None, owner_name="" if member else "A member")
+    if secretariat:
+        minutes.close_action(done, secretariat)
 
 
 def _demo_uid(spec):
