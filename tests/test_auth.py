@@ -1,7 +1,6 @@
 """Accounts: argon2 passwords, sign-in, one-time password links, roles, rate limits, CSRF."""
 import re
 
-import pytest
 from sqlalchemy import select
 
 from consult.auth import services

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
+from .uploads import StoredFileMixin
 
 CONSULTATION_STATUSES = ("draft", "open", "closed", "reported")
 SUBMISSION_STATUSES = ("draft", "received", "screened", "included", "excluded", "withdrawn")
@@ -173,19 +174,13 @@ class SubmissionNote(db.Model):
     author = relationship("User", lazy="joined")
 
 
-class Attachment(db.Model):
+class Attachment(StoredFileMixin, db.Model):
     """A file sent with a submission, stored under a random name outside any static folder."""
 
     __tablename__ = "attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
-    original_name: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column()
-    sha256: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     submission = relationship("Submission", back_populates="attachments")
 

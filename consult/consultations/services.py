@@ -203,11 +203,9 @@ def _finalise(submission, now=None):
 def _attach(submission, files, stored):
     """Write each checked file to disk and attach it; `stored` collects the names for clean-up."""
     for checked in files:
-        stored_name, digest = uploads.store(checked.data)
-        stored.append(stored_name)
-        submission.attachments.append(Attachment(
-            original_name=checked.original_name, stored_name=stored_name,
-            content_type=checked.content_type, size=checked.size, sha256=digest))
+        columns = uploads.store_checked(checked)
+        stored.append(columns["stored_name"])
+        submission.attachments.append(Attachment(**columns))
 
 
 def _discard(stored_names):

@@ -5,9 +5,14 @@ import os
 import secrets
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime
 from io import BytesIO
 
 from flask import current_app
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..database import UTCDateTime, utcnow
 
 MAX_FILES = 3
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -33,6 +38,17 @@ class CheckedFile:
     @property
     def size(self):
         return len(self.data)
+
+
+class StoredFileMixin:
+    """The columns of a file stored by this module: its original name, its random stored name, what it is."""
+
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 def sniff(data):
@@ -102,6 +118,13 @@ def store(data):
         remove(stored_name)
         raise
     return stored_name, hashlib.sha256(data).hexdigest()
+
+
+def store_checked(checked):
+    """Write a CheckedFile to disk; return the StoredFileMixin columns for its row."""
+    stored_name, digest = store(checked.data)
+    return {"original_name": checked.original_name, "stored_name": stored_name,
+            "content_type": checked.content_type, "size": checked.size, "sha256": digest}
 
 
 def remove(stored_name):

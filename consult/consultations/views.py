@@ -95,8 +95,8 @@ def submit(slug):
     return render_form("consultations/submit.html", form, consultation=consultation)
 
 
-@submissions_bp.route("/submissions/<token>/", methods=["GET", "POST"])
-def show(token):
+@submissions_bp.route("/submissions/<token>/", methods=["GET", "POST"], endpoint="show")
+def submission_page(token):
     submission = _by_token_or_404(token)
     if not submission.consultation.is_accepting():
         # Links expire at the deadline.

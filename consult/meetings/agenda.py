@@ -155,15 +155,14 @@ def check_document(storage):
 
 def add_document(item, checked):
     """Store a checked file and attach it to the item; the file is removed again if the row cannot be saved."""
-    stored_name, sha256 = uploads.store(checked.data)
+    columns = uploads.store_checked(checked)
     try:
-        document = AgendaDocument(original_name=checked.original_name, stored_name=stored_name,
-                                  content_type=checked.content_type, size=checked.size, sha256=sha256)
+        document = AgendaDocument(**columns)
         item.documents.append(document)
         db.session.commit()
     except Exception:
         db.session.rollback()
-        uploads.remove(stored_name)
+        uploads.remove(columns["stored_name"])
         raise
     return document
 

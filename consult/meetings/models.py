@@ -6,6 +6,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
+from ..consultations.uploads import StoredFileMixin
 from ..extensions import db
 
 MEETING_KINDS = ("in_person", "virtual", "hybrid")
@@ -79,19 +80,13 @@ class AgendaItem(db.Model):
                              cascade="all, delete-orphan", passive_deletes=True, order_by="AgendaDocument.id")
 
 
-class AgendaDocument(db.Model):
+class AgendaDocument(StoredFileMixin, db.Model):
     """A PDF, DOCX or ODT file attached to an agenda item, stored under a random name (consultations.uploads)."""
 
     __tablename__ = "agenda_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True)
-    original_name: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column()
-    sha256: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     item = relationship("AgendaItem", back_populates="documents")
 

@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ..auth.models import User
 from ..database import utcnow

@@ -38,7 +38,7 @@ def test_submission_form_works_with_javascript_off(new_page, create_consultation
     page.select_option("#country", "JO")
     page.fill("#contact_name", "Amina")
     page.fill("#contact_email", "amina@example.org")
-    page.check(f"#language-0")  # Arabic, whatever the page's language
+    page.check("#language-0")  # Arabic, whatever the page's language
     # The objectives fold away in themed groups; a summary opens one without JavaScript.
     page.locator("details:has(#objectives-6) > summary").click()
     page.check("#objectives-6")

@@ -49,7 +49,7 @@ def docx_bytes():
 
 @pytest.mark.parametrize("lang", ["ar", "fr", "en"])
 def test_submission_end_to_end(lang, client, create_consultation, submission_form, smtp, secretariat, db):
-    consultation = create_consultation()
+    create_consultation()
     form = {**submission_form, **TEXTS[lang], "language": lang,
             "attachments": (io.BytesIO(pdf_bytes()), "تقرير.pdf")}
     response = post_form(client, FORM_URL.format(lang=lang), form, content_type="multipart/form-data")

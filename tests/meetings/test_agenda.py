@@ -113,7 +113,7 @@ def test_unknown_ids_and_items_of_another_meeting_are_404(secretariat_client, cr
     meeting = create_meeting(agenda=[{"title": {"en": "Mine"}, "duration_minutes": 10}])
     other = create_meeting(agenda=[{"title": {"en": "Theirs"}, "duration_minutes": 10}])
     theirs = other.agenda[0]
-    assert secretariat_client.get(f"/en/meetings/999999/agenda").status_code == 404
+    assert secretariat_client.get("/en/meetings/999999/agenda").status_code == 404
     assert secretariat_client.get(agenda_url(meeting, "/999999/edit")).status_code == 404
     assert secretariat_client.get(agenda_url(meeting, f"/{theirs.id}/edit")).status_code == 404
     for rest in (f"/{theirs.id}/move", f"/{theirs.id}/delete", f"/{theirs.id}/documents"):
