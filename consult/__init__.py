@@ -53,6 +53,7 @@ def create_app(config=None):
     from .main.views import bp as main_bp
     from .meetings.views import bp as meetings_bp
     from .meetings.views import calendar_bp
+    from .reports.views import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/<lang>")
@@ -61,6 +62,7 @@ def create_app(config=None):
     app.register_blueprint(consultations_admin_bp, url_prefix="/<lang>")
     app.register_blueprint(review_bp, url_prefix="/<lang>")
     app.register_blueprint(meetings_bp, url_prefix="/<lang>")
+    app.register_blueprint(reports_bp, url_prefix="/<lang>")
     app.register_blueprint(calendar_bp)
     app.register_blueprint(api_bp, url_prefix="/api")
 

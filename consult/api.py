@@ -79,3 +79,30 @@ def meetings_list():
     from .meetings import services as meetings
 
     return _public(jsonify([meeting_json(item) for item in meetings.public_feed_meetings()]))
+
+
+def report_json(report):
+    """A published report: the file's address, its language and size; nothing about who contributed."""
+    zone = report.consultation.timezone
+    return {
+        "id": report.id,
+        "consultation": report.consultation.slug,
+        "title": {lang: (report.consultation.title or {}).get(lang) or None for lang in LANGUAGES},
+        "lang": report.lang,
+        "published_at": _moment(report.published_at, zone),
+        "prepared_at": _moment(report.finished_at, zone),
+        "pages": report.pages,
+        "size": report.size,
+        "sha256": report.sha256,
+        "url": external_url("reports.download", report_id=report.id, lang=report.lang),
+    }
+
+
+@bp.route("/reports")
+def reports_list():
+    """Published reports, the newest call first: the latest build per call and language."""
+    from flask_login import AnonymousUserMixin
+
+    from .reports import services as reports
+
+    return _public(jsonify([report_json(item) for item in reports.downloadable(AnonymousUserMixin())]))

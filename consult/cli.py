@@ -7,6 +7,7 @@ from .demo.cli import demo
 from .mail.cli import mail_cli
 from .meetings.cli import meeting_cli
 from .reminders import remind
+from .reports.cli import report_cli, worker
 
 consult_cli = AppGroup("consult", help="consult's own commands.")
 consult_cli.add_command(create_admin)
@@ -16,3 +17,5 @@ consult_cli.add_command(export_cli)
 consult_cli.add_command(purge)
 consult_cli.add_command(meeting_cli)
 consult_cli.add_command(remind)
+consult_cli.add_command(report_cli)
+consult_cli.add_command(worker)

@@ -79,6 +79,11 @@ def load(instance_path, overrides=None):
         "MAX_CONTENT_LENGTH": int(os.environ.get("CONSULT_MAX_REQUEST_BYTES", str(25 * 1024 * 1024))),
         "CONSULT_UPLOAD_DIR": os.environ.get("CONSULT_UPLOAD_DIR") or os.path.join(instance_path, "uploads"),
         "CONSULT_RETENTION_MONTHS": int(os.environ.get("CONSULT_RETENTION_MONTHS", "24")),
+        # Report builds: in a thread of this process by default; on an RQ queue in Redis when set
+        # (run `flask --app wsgi consult worker` beside the app). A build silent longer than the
+        # timeout is taken as dead (marked failed, can be rebuilt).
+        "CONSULT_QUEUE_URL": os.environ.get("CONSULT_QUEUE_URL") or None,
+        "CONSULT_REPORT_TIMEOUT": int(os.environ.get("CONSULT_REPORT_TIMEOUT", "1800")),
         "CONSULT_TRANSLATE_URL": os.environ.get("CONSULT_TRANSLATE_URL") or None,
         "CONSULT_TRANSLATE_KEY": os.environ.get("CONSULT_TRANSLATE_KEY") or None,
         "RATELIMIT_SUBMIT": os.environ.get("CONSULT_RATELIMIT_SUBMIT", "20 per hour"),

@@ -20,3 +20,4 @@ from .meetings.models import (  # noqa: F401
     Meeting,
     Minutes,
 )
+from .reports.models import Report, ReportSetup  # noqa: F401

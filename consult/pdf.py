@@ -1,4 +1,4 @@
-"""PDF documents (meeting agendas now, reports later) with WeasyPrint and one shared print stylesheet.
+"""PDF documents (meeting agendas, input reports) with WeasyPrint and one shared print stylesheet.
 
 The stylesheet is templates/pdf/pdf.css. Documents may load only that folder's files and
 data: URLs: anything else (file:///etc/passwd, http://...) is refused, so a document can
@@ -7,6 +7,7 @@ never read local files or reach the network. WeasyPrint logs a refused fetch and
 import logging
 import subprocess
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -85,9 +86,22 @@ def template_helpers():
     return {"css_string": css_string, "bdi": bdi}
 
 
-def render_pdf(html, base_url=None, title=None, lang=None, author=AUTHOR):
-    """The PDF of an HTML string, as bytes, with its metadata (title, language, author) set."""
+@dataclass
+class RenderedPdf:
+    data: bytes
+    pages: int
+    arabic_face: str
+    seconds: float
+
+
+def write_pdf(html, base_url=None, title=None, lang=None, author=AUTHOR, on_stage=None):
+    """Lay out and write an HTML string as a PDF with its metadata (title, language, author) set.
+
+    `on_stage("laying_out")` and `on_stage("writing")` are called as the two long steps begin.
+    """
     started = time.perf_counter()
+    if on_stage:
+        on_stage("laying_out")
     document = HTML(string=html, base_url=base_url or default_base_url(),
                     url_fetcher=RestrictedFetcher(timeout=5)).render()
     if title:
@@ -95,8 +109,16 @@ def render_pdf(html, base_url=None, title=None, lang=None, author=AUTHOR):
     if lang:
         document.metadata.lang = lang
     document.metadata.authors = [author]
+    if on_stage:
+        on_stage("writing")
     data = document.write_pdf(pdf_variant=PDF_VARIANT)
-    log.info("PDF: %d page(s), %d bytes in %.2f s (Arabic face: %s)", len(document.pages), len(data),
-             time.perf_counter() - started, font_report())
-    return data
+    result = RenderedPdf(data=data, pages=len(document.pages), arabic_face=font_report(),
+                         seconds=time.perf_counter() - started)
+    log.info("PDF: %d page(s), %d bytes in %.2f s (Arabic face: %s)", result.pages, len(data), result.seconds,
+             result.arabic_face)
+    return result
 
+
+def render_pdf(html, base_url=None, title=None, lang=None, author=AUTHOR):
+    """The PDF of an HTML string, as bytes."""
+    return write_pdf(html, base_url=base_url, title=title, lang=lang, author=author).data

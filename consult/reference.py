@@ -339,7 +339,7 @@ class Area(_Item):
         # Regional and global first, in their own order; countries by name.
         if not self.is_country:
             return (0, PSEUDO_AREAS.index(self))
-        return (1, _collation_key(self.label(lang)))
+        return (1, collation_key(self.label(lang)))
 
 
 def _country(code, subregion, ar, en, fr):
@@ -484,7 +484,7 @@ def subregion_of(country_code) -> Subregion:
     return subregion(country(country_code).subregion)
 
 
-def _collation_key(text):
+def collation_key(text):
     """Alphabetical key that ignores case, accents and the Arabic article.
 
     "État" sorts with E; أ/إ/آ sort with ا; "الأردن" sorts under ر as in UN

@@ -6,6 +6,7 @@ real SMTP server on loopback.
 import os
 import re
 import socket
+import tempfile
 import time
 
 import pytest
@@ -19,6 +20,8 @@ from consult.extensions import db as _db
 from consult.extensions import limiter
 
 TEST_PASSWORD = "correct horse battery"
+# Attachments, agenda documents and reports written by the run stay out of the checkout's instance/.
+UPLOAD_DIR = tempfile.mkdtemp(prefix="consult-test-uploads-")
 STRICT = os.environ.get("CONSULT_TEST_STRICT") == "1"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -74,6 +77,7 @@ def make_app(database_url, **overrides):
         "CONSULT_BASE_URL": "http://consult.test",
         "CONSULT_TIMEZONE": "Asia/Beirut",
         "RATELIMIT_LOGIN": "1000 per minute",
+        "CONSULT_UPLOAD_DIR": UPLOAD_DIR,
         **overrides,
     })
     app.test_client_class = FreshContextClient

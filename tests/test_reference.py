@@ -219,7 +219,7 @@ def test_objective_choices_by_number():
 def test_country_choices_sorted_by_label(lang):
     got = ref.choices(ref.COUNTRIES, lang)
     assert len(got) == 22
-    keys = [ref._collation_key(label) for _, label in got]
+    keys = [ref.collation_key(label) for _, label in got]
     assert keys == sorted(keys)
 
 

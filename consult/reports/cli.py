@@ -1,0 +1,55 @@
+"""`flask --app wsgi consult report build ...` and `consult worker` (the RQ worker for builds)."""
+import shutil
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..i18n import LANGUAGES
+
+report_cli = AppGroup("report", help="Input reports of calls for input.")
+
+
+@report_cli.command("build")
+@click.argument("slug")
+@click.option("--lang", type=click.Choice(LANGUAGES), required=True, help="Language of the report.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="Where to write the PDF ('-' for standard output).")
+def build(slug, lang, output):
+    """Build the input report of call SLUG (or take the stored one if nothing has changed)."""
+    from ..consultations import services as consultations
+    from . import services
+
+    try:
+        consultation = consultations.get_consultation(slug, include_drafts=True)
+    except consultations.NotFound:
+        raise click.BadParameter(f"no call has the slug {slug!r}.", param_hint="SLUG") from None
+    try:
+        report, reused = services.build_now(consultation, lang)
+    except services.NotClosed:
+        raise click.ClickException(f"{slug} still accepts submissions: build its report once it closes.") from None
+    if not report.is_ready:
+        raise click.ClickException(f"the build failed ({report.error or report.status}); see the log.")
+    with open(services.file_path(report), "rb") as source:
+        if output == "-":
+            shutil.copyfileobj(source, sys.stdout.buffer)
+        else:
+            with open(output, "wb") as target:
+                shutil.copyfileobj(source, target)
+    how = "stored report, inputs unchanged" if reused else f"built in {report.seconds:.1f} s"
+    click.echo(f"{slug} ({lang}): {report.pages} pages, {report.size} bytes, {how}; Arabic set in "
+               f"{report.arabic_face}; report {report.id}", err=True)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+def worker(burst):
+    """Build queued reports from the Redis queue (CONSULT_QUEUE_URL)."""
+    from rq import Worker
+
+    from .jobs import queue
+
+    if not current_app.config.get("CONSULT_QUEUE_URL"):
+        raise click.ClickException("CONSULT_QUEUE_URL is not set: reports are built in the web process.")
+    Worker([queue()], connection=queue().connection).work(burst=burst)

@@ -1,0 +1,297 @@
+"""What a report says, gathered from the database as plain data (dicts, lists, strings, numbers).
+
+The same data feeds the HTML preview and the PDF, and its SHA-256 (with the template files and
+the language's catalog) is the report's input hash: unchanged data, unchanged report.
+
+Confidentiality (DESIGN.md) is applied here, once, so no template can get it wrong:
+  * confidential submissions are counted in the statistics and nothing else: no text, no name,
+    no reference;
+  * anonymous ones are quoted as "an organisation (constituency, country)": the name never
+    enters the data;
+  * only included submissions count; contact details are never read.
+
+The queries do not depend on the number of submissions (one for the submissions, one for the
+translations into the report's language, one for the status counts), so 100 and 1,000
+submissions cost the same number of round trips.
+"""
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
+
+from .. import reference
+from ..consultations.models import TEXT_FIELDS, Submission, SubmissionTranslation
+from ..extensions import db
+from ..i18n import pick
+from .models import ReportSetup
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+# Every file whose change changes a report; with the language's compiled catalog.
+TEMPLATE_FILES = ("templates/reports/report.html", "templates/pdf/base.html", "templates/pdf/pdf.css",
+                  "templates/pdf/report.css", "consult/reports/charts.py")
+NO_REGION = "none"  # organisations registered outside the Arab region or at regional level
+
+
+@dataclass
+class Gathered:
+    content: dict
+    input_hash: str
+
+
+def field_label(field):
+    from flask_babel import gettext as _
+    return {"good_practices": _("Good practices"), "challenges": _("Challenges"),
+            "recommendations": _("Recommendations")}[field]
+
+
+def language_name(code, lang):
+    return Locale(lang).languages.get(code, code)
+
+
+def _country_label(code, lang):
+    from flask_babel import gettext as _
+    try:
+        return reference.country(code).label(lang)
+    except KeyError:
+        return _("Outside the Arab region")
+
+
+def _subregion_code(country_code):
+    try:
+        return reference.country(country_code).subregion or NO_REGION
+    except KeyError:
+        return NO_REGION
+
+
+def _subregion_label(code, lang):
+    from flask_babel import gettext as _
+    if code == NO_REGION:
+        return _("Outside the Arab region")
+    return reference.subregion(code).label(lang)
+
+
+def _rows(counter, label, order=None):
+    """[{"code", "label", "count"}] sorted by count (then by `order` or label)."""
+    items = [{"code": code, "label": label(code), "count": count} for code, count in counter.items() if count]
+    if order:
+        return sorted(items, key=lambda row: order(row["code"]))
+    return sorted(items, key=lambda row: (-row["count"], row["label"]))
+
+
+def _count(values):
+    counter = {}
+    for value in values:
+        counter[value] = counter.get(value, 0) + 1
+    return counter
+
+
+def _paragraphs(text):
+    return [part.strip() for part in (text or "").replace("\r\n", "\n").split("\n\n") if part.strip()]
+
+
+def _included(consultation):
+    # Attachments, notes and translations are not loaded per row: translations come in one query below.
+    return db.session.scalars(
+        select(Submission)
+        .options(lazyload(Submission.attachments), lazyload(Submission.translations))
+        .where(Submission.consultation_id == consultation.id, Submission.status == "included")
+        .order_by(Submission.number, Submission.id)
+    ).all()
+
+
+def _translations(consultation, lang):
+    """{(submission id, field): text} of the confirmed translations into `lang`."""
+    rows = db.session.execute(
+        select(SubmissionTranslation.submission_id, SubmissionTranslation.field, SubmissionTranslation.text)
+        .join(Submission, Submission.id == SubmissionTranslation.submission_id)
+        .where(Submission.consultation_id == consultation.id, Submission.status == "included",
+               SubmissionTranslation.lang == lang, SubmissionTranslation.status == "confirmed")
+    )
+    return {(submission_id, field): text for submission_id, field, text in rows if text}
+
+
+def _status_counts(consultation):
+    rows = db.session.execute(
+        select(Submission.status, func.count()).where(Submission.consultation_id == consultation.id)
+        .group_by(Submission.status))
+    return dict(rows.all())
+
+
+def _attribution(submission, lang):
+    """Who said it, as far as the submitter allowed: never a name for an anonymous submission."""
+    constituency = reference.constituency(submission.constituency).label(lang)
+    country = _country_label(submission.country, lang)
+    if submission.confidentiality == "public":
+        return {"named": True, "name": submission.org_name, "constituency": constituency, "country": country}
+    return {"named": False, "name": None, "constituency": constituency, "country": country}
+
+
+def _quote(submission, lang, translations):
+    parts = []
+    for field in TEXT_FIELDS:
+        original = getattr(submission, field) or ""
+        translated = translations.get((submission.id, field)) if submission.language != lang else None
+        text, text_lang = (translated, lang) if translated else (original, submission.language)
+        if text.strip():
+            parts.append({"field": field, "label": field_label(field), "paragraphs": _paragraphs(text),
+                          "lang": text_lang, "translated": bool(translated),
+                          "original_language": language_name(submission.language, lang)})
+    # One note for the whole input when its parts agree ("translated from French"), else one per part.
+    states = {"translated" if part["translated"] else ("original" if part["lang"] != lang else "same") for part in parts}
+    note = states.pop() if len(states) == 1 else "mixed"
+    return {"reference": submission.reference, "attribution": _attribution(submission, lang),
+            "subregion": _subregion_code(submission.country), "parts": parts, "note": note,
+            "original_language": language_name(submission.language, lang)}
+
+
+def _statistics(submissions, lang):
+    def share(rows):
+        return {"rows": rows, "total": len(submissions)}
+
+    objectives = _count(number for s in submissions for number in sorted(set(s.effective_objectives or [])))
+    subregion_order = [item.code for item in reference.SUBREGIONS] + [NO_REGION]
+    return [
+        {"key": "objective", **share(_rows(
+            objectives, lambda n: reference.objective(n).short.get(lang), order=lambda n: n))},
+        {"key": "subregion", **share(_rows(
+            _count(_subregion_code(s.country) for s in submissions), lambda c: _subregion_label(c, lang),
+            order=subregion_order.index))},
+        {"key": "country", **share(_rows(_count(s.country for s in submissions), lambda c: _country_label(c, lang)))},
+        {"key": "constituency", **share(_rows(
+            _count(s.constituency for s in submissions), lambda c: reference.constituency(c).label(lang)))},
+        {"key": "language", **share(_rows(
+            _count(s.language for s in submissions), lambda c: language_name(c, lang),
+            order=["ar", "en", "fr"].index))},
+    ]
+
+
+def _chapters(submissions, lang, translations):
+    """One chapter per objective with input; each quotable submission quoted in full once.
+
+    A submission is quoted under the first objective it addresses; the other chapters it
+    addresses point to it, so the report does not repeat the same text several times.
+    """
+    chapters = {}
+    unlinked = []
+    for submission in submissions:
+        numbers = sorted(set(submission.effective_objectives or []))
+        quotable = submission.confidentiality != "confidential"
+        for number in numbers:
+            chapter = chapters.setdefault(number, {"number": number, "quotes": [], "see_also": [], "confidential": 0})
+            if not quotable:
+                chapter["confidential"] += 1
+            elif number == numbers[0]:
+                chapter["quotes"].append(_quote(submission, lang, translations))
+            else:
+                chapter["see_also"].append({"reference": submission.reference, "objective": numbers[0]})
+        if not numbers and quotable:
+            unlinked.append(_quote(submission, lang, translations))
+    subregion_order = [item.code for item in reference.SUBREGIONS] + [NO_REGION]
+    out = []
+    for number in sorted(chapters):
+        chapter = chapters[number]
+        objective = reference.objective(number)
+        sections = []
+        for code in subregion_order:
+            quotes = [quote for quote in chapter["quotes"] if quote["subregion"] == code]
+            if quotes:
+                sections.append({"subregion": code, "label": _subregion_label(code, lang), "quotes": quotes})
+        out.append({"number": number, "title": objective.title.get(lang), "title_lang": lang,
+                    "sections": sections, "see_also": chapter["see_also"], "confidential": chapter["confidential"],
+                    "anchor": f"objective-{number}"})
+    return out, unlinked
+
+
+def _principles(submissions, lang):
+    counter = _count(code for s in submissions for code in sorted(set(s.principles or [])))
+    order = [item.code for item in reference.PRINCIPLES]
+    return _rows(counter, lambda code: reference.principle(code).label(lang), order=order.index)
+
+
+def _organisations(submissions, lang):
+    """Named contributors (public submissions only), one line per organisation; how many others."""
+    named = {}
+    for submission in submissions:
+        if submission.confidentiality == "public" and submission.org_name.strip():
+            named.setdefault(submission.org_name_key or submission.org_name.casefold(),
+                             {"name": submission.org_name.strip(), "country": _country_label(submission.country, lang)})
+    unnamed = sum(1 for s in submissions if s.confidentiality != "public")
+    return sorted(named.values(), key=lambda row: reference.collation_key(row["name"])), unnamed
+
+
+def gather(consultation, lang):
+    """The report of `consultation` in `lang`, as plain data. Call inside force_locale(lang)."""
+    setup = db.session.get(ReportSetup, consultation.id)
+    submissions = _included(consultation)
+    translations = _translations(consultation, lang)
+    statuses = _status_counts(consultation)
+    title, title_lang = pick(consultation.title, lang)
+    questions, questions_lang = pick(consultation.questions, lang)
+    summary, summary_lang = pick(setup.summary if setup else {}, lang)
+    methodology, methodology_lang = pick(setup.methodology if setup else {}, lang)
+    chapters, unlinked = _chapters(submissions, lang, translations)
+    organisations, unnamed = _organisations(submissions, lang)
+    zone = consultation.timezone
+    from zoneinfo import ZoneInfo
+    content = {
+        "lang": lang,
+        "arabic_digits": bool(setup and setup.arabic_digits and lang == "ar"),
+        "call": {
+            "slug": consultation.slug, "title": title, "title_lang": title_lang,
+            "opens": format_date(consultation.opens_at.astimezone(ZoneInfo(zone)), "long", locale=lang),
+            "closes": format_date(consultation.closes_at.astimezone(ZoneInfo(zone)), "long", locale=lang),
+            "questions": [q for q in questions if q], "questions_lang": questions_lang,
+        },
+        "summary": {"paragraphs": _paragraphs(summary), "lang": summary_lang},
+        "methodology": {"paragraphs": _paragraphs(methodology), "lang": methodology_lang},
+        "counts": {
+            "received": sum(count for status, count in statuses.items() if status != "draft"),
+            "included": len(submissions),
+            "excluded": statuses.get("excluded", 0),
+            "withdrawn": statuses.get("withdrawn", 0),
+            "public": sum(1 for s in submissions if s.confidentiality == "public"),
+            "anonymous": sum(1 for s in submissions if s.confidentiality == "anonymous"),
+            "confidential": sum(1 for s in submissions if s.confidentiality == "confidential"),
+            "translated": len(translations),
+        },
+        "statistics": _statistics(submissions, lang),
+        "chapters": chapters,
+        "unlinked": unlinked,
+        "principles": _principles(submissions, lang),
+        "organisations": organisations,
+        "unnamed_organisations": unnamed,
+    }
+    return Gathered(content=content, input_hash=input_hash(content))
+
+
+def _fingerprint_files(lang):
+    digest = hashlib.sha256()
+    for name in TEMPLATE_FILES + (f"translations/{lang}/LC_MESSAGES/messages.mo",):
+        path = ROOT / name
+        digest.update(name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    return digest.hexdigest()
+
+
+_FINGERPRINTS = {}
+
+
+def template_fingerprint(lang):
+    """The templates, stylesheets and catalog a report is made with (read once per process)."""
+    if lang not in _FINGERPRINTS:
+        _FINGERPRINTS[lang] = _fingerprint_files(lang)
+    return _FINGERPRINTS[lang]
+
+
+def input_hash(content):
+    from ..pdf import font_report
+    payload = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(payload.encode("utf-8"))
+    digest.update(template_fingerprint(content["lang"]).encode())
+    digest.update(font_report().encode())
+    return digest.hexdigest()

@@ -1,0 +1,58 @@
+"""Forms of the report pages (secretariat only)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length
+
+from ..i18n import LANGUAGE_NAMES, LANGUAGES
+from .services import TEXT_LIMIT
+
+TOO_LONG = _l("At most %(max)d characters.")
+
+
+def _text(label):
+    return TextAreaField(label, validators=[Length(max=TEXT_LIMIT, message=TOO_LONG)],
+                         render_kw={"rows": 8, "maxlength": TEXT_LIMIT})
+
+
+class ReportTextsForm(FlaskForm):
+    """The executive summary and the methodology note, in each language; and the digits setting."""
+
+    summary_ar = _text(_l("Executive summary in Arabic"))
+    summary_en = _text(_l("Executive summary in English"))
+    summary_fr = _text(_l("Executive summary in French"))
+    methodology_ar = _text(_l("Methodology note in Arabic"))
+    methodology_en = _text(_l("Methodology note in English"))
+    methodology_fr = _text(_l("Methodology note in French"))
+    arabic_digits = BooleanField(_l("Arabic report: page numbers and figures in Arabic-Indic digits (١٢٣)"))
+    save = SubmitField(_l("Save the texts"))
+
+    def texts(self, kind):
+        return {lang: getattr(self, f"{kind}_{lang}").data or "" for lang in LANGUAGES}
+
+    def fill(self, setup):
+        for lang in LANGUAGES:
+            getattr(self, f"summary_{lang}").data = (setup.summary or {}).get(lang, "")
+            getattr(self, f"methodology_{lang}").data = (setup.methodology or {}).get(lang, "")
+        self.arabic_digits.data = setup.arabic_digits
+
+
+class BuildForm(FlaskForm):
+    lang = RadioField(_l("Language of the report"), validators=[InputRequired(message=_l("Choose a language."))],
+                      choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
+    build = SubmitField(_l("Build the PDF"))
+
+
+class PublishForm(FlaskForm):
+    action = HiddenField(validators=[InputRequired()])
+
+
+STAGE_LABELS = {
+    "queued": _l("Waiting for its turn"),
+    "collecting": _l("Collecting the submissions"),
+    "composing": _l("Composing the text"),
+    "laying_out": _l("Laying out the pages"),
+    "writing": _l("Writing the PDF"),
+    "done": _l("Done"),
+}

@@ -1,0 +1,249 @@
+"""Reports: the secretariat's texts, building (now or in the background), storing, publishing."""
+import logging
+import time
+from datetime import timedelta
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import select, update
+
+from .. import pdf
+from ..audit import services as audit
+from ..consultations import uploads
+from ..database import utcnow
+from ..extensions import db
+from ..i18n import LANGUAGES
+from . import charts, content
+from .models import Report, ReportSetup
+
+log = logging.getLogger(__name__)
+TEXT_LIMIT = 20_000  # characters per summary or methodology note, per language
+
+
+class NotClosed(Exception):
+    """The call still accepts submissions (or is a draft): its report can't be built yet."""
+
+
+def is_reportable(consultation, now=None):
+    """A report is built once a call no longer accepts submissions."""
+    now = now or utcnow()
+    return consultation.status in ("closed", "reported") or (
+        consultation.status == "open" and consultation.closes_at <= now)
+
+
+# ---------------------------------------------------------------- the secretariat's texts
+
+def setup_for(consultation):
+    """The call's report texts and settings (an unsaved empty one before the first save)."""
+    return db.session.get(ReportSetup, consultation.id) or ReportSetup(
+        consultation_id=consultation.id, summary={}, methodology={}, arabic_digits=False)
+
+
+def save_setup(consultation, actor, summary, methodology, arabic_digits):
+    """`summary` and `methodology` are {lang: text}; empty texts are dropped."""
+    setup = setup_for(consultation)
+    setup.summary = {lang: text.strip() for lang, text in summary.items() if lang in LANGUAGES and text.strip()}
+    setup.methodology = {lang: text.strip() for lang, text in methodology.items() if lang in LANGUAGES and text.strip()}
+    setup.arabic_digits = bool(arabic_digits)
+    setup.updated_by_id = actor.id if actor else None
+    db.session.add(setup)
+    audit.record(actor, "report.texts", consultation, languages=sorted(set(setup.summary) | set(setup.methodology)))
+    db.session.commit()
+    return setup
+
+
+# ---------------------------------------------------------------- rendering
+
+def _number_formatter(lang, arabic_digits):
+    system = "arab" if arabic_digits else "latn"
+
+    def number(value):
+        return format_decimal(value, locale=lang, numbering_system=system) if isinstance(value, int) else str(value)
+
+    def percent(part, whole):
+        return format_percent(part / whole if whole else 0, locale=lang, numbering_system=system)
+
+    return number, percent
+
+
+def render_html(gathered, preview=False, stylesheet_base=""):
+    """The report's HTML (for WeasyPrint, or the preview page). Call inside force_locale(lang)."""
+    data = gathered.content
+    lang = data["lang"]
+    number, percent = _number_formatter(lang, data["arabic_digits"])
+    return render_template(
+        "reports/report.html", report=data, doc_title=data["call"]["title"], doc_title_lang=data["call"]["title_lang"],
+        arabic_digits=data["arabic_digits"], preview=preview, stylesheet_base=stylesheet_base,
+        num=number, percent=percent, bar=charts.bar, columns=charts.columns,
+        language_name=lambda code: content.language_name(code, lang),
+        prepared=format_date(utcnow(), "long", locale=lang), **pdf.template_helpers())
+
+
+def preview_html(consultation, lang, stylesheet_base):
+    with force_locale(lang):
+        return render_html(content.gather(consultation, lang), preview=True, stylesheet_base=stylesheet_base)
+
+
+def pdf_title(data):
+    from flask_babel import gettext as _
+    return _("Input report: %(call)s", call=data["call"]["title"])
+
+
+# ---------------------------------------------------------------- builds
+
+def stale_after():
+    return timedelta(seconds=current_app.config["CONSULT_REPORT_TIMEOUT"])
+
+
+def _expire_stale(reports, now):
+    """A build that outlived the time limit died with its process: it is marked failed."""
+    changed = False
+    for report in reports:
+        if report.is_pending and (report.started_at or report.created_at) < now - stale_after():
+            report.status, report.error = "failed", "interrupted"
+            log.warning("report %s: build interrupted (no progress for %s)", report.id, stale_after())
+            changed = True
+    if changed:
+        db.session.commit()
+
+
+def _matching(consultation, lang, input_hash):
+    return db.session.scalars(
+        select(Report).where(Report.consultation_id == consultation.id, Report.lang == lang,
+                             Report.input_hash == input_hash, Report.status != "failed")
+        .order_by(Report.id.desc())).all()
+
+
+def _find_or_queue(consultation, lang, actor, now):
+    """(report, reused, created): the stored or under-way report with these inputs, else a new queued one."""
+    if not is_reportable(consultation, now):
+        raise NotClosed(consultation.slug)
+    with force_locale(lang):
+        gathered = content.gather(consultation, lang)
+    existing = _matching(consultation, lang, gathered.input_hash)
+    _expire_stale(existing, now)
+    for report in existing:
+        if report.is_ready and report.stored_name:
+            return report, True, False
+        if report.is_pending:
+            return report, False, False
+    report = Report(consultation_id=consultation.id, lang=lang, input_hash=gathered.input_hash,
+                    status="queued", stage="queued", requested_by_id=actor.id if actor else None)
+    db.session.add(report)
+    audit.record(actor, "report.build", consultation, lang=lang)
+    db.session.commit()
+    return report, False, True
+
+
+def request_build(consultation, lang, actor=None, now=None):
+    """(report, reused): the stored report at once when the inputs are unchanged, else a build in
+    the background. Asking again while a build with the same inputs is under way gives that build."""
+    report, reused, created = _find_or_queue(consultation, lang, actor, now or utcnow())
+    if created:
+        from . import jobs
+        jobs.enqueue(report.id)
+    return report, reused
+
+
+def build_now(consultation, lang, actor=None, wait=600):
+    """Build in this process (the CLI): (report, reused). A build already under way elsewhere is waited for."""
+    report, reused, _ = _find_or_queue(consultation, lang, actor, utcnow())
+    if not reused:
+        run_build(report.id)
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            db.session.refresh(report)
+            if not report.is_pending:
+                break
+            time.sleep(0.5)
+    return report, reused
+
+
+def _set_stage(report, stage):
+    report.stage = stage
+    db.session.commit()
+
+
+def run_build(report_id):
+    """Build a queued report: collect, compose, lay out, write, store. Any failure marks it failed."""
+    # Claimed atomically: a report is built once, whichever worker or thread gets to it first.
+    claimed = db.session.execute(
+        update(Report).where(Report.id == report_id, Report.status == "queued")
+        .values(status="building", stage="collecting", started_at=utcnow()))
+    db.session.commit()
+    if claimed.rowcount != 1:
+        return
+    report = db.session.get(Report, report_id)
+    stored_name = None
+    try:
+        with force_locale(report.lang):
+            gathered = content.gather(report.consultation, report.lang)
+            _set_stage(report, "composing")
+            html = render_html(gathered)
+            title = pdf_title(gathered.content)
+        rendered = pdf.write_pdf(html, title=title, lang=report.lang,
+                                 on_stage=lambda stage: _set_stage(report, stage))
+        stored_name, digest = uploads.store(rendered.data)
+        report.input_hash = gathered.input_hash  # the inputs it was made from, should they have changed since
+        report.stored_name, report.sha256, report.size = stored_name, digest, len(rendered.data)
+        report.pages, report.arabic_face, report.seconds = rendered.pages, rendered.arabic_face, rendered.seconds
+        report.status, report.stage, report.finished_at, report.error = "ready", "done", utcnow(), None
+        db.session.commit()
+        log.info("report %s (%s, %s): %d pages in %.1f s", report.id, report.consultation.slug, report.lang,
+                 rendered.pages, rendered.seconds)
+    except Exception as error:  # noqa: BLE001 - whatever broke, the build is marked failed, not left hanging
+        db.session.rollback()
+        if stored_name:
+            uploads.remove(stored_name)
+        log.exception("report %s: build failed", report_id)
+        report = db.session.get(Report, report_id)
+        report.status, report.error, report.finished_at = "failed", type(error).__name__, utcnow()
+        db.session.commit()
+
+
+def get(report_id):
+    return db.session.get(Report, report_id)
+
+
+def builds_of(consultation):
+    """Every build of a call's report, newest first (stale ones marked failed on the way)."""
+    reports = db.session.scalars(select(Report).where(Report.consultation_id == consultation.id)
+                                 .order_by(Report.id.desc())).all()
+    _expire_stale(reports, utcnow())
+    return reports
+
+
+def file_path(report):
+    return uploads.path_of(report.stored_name)
+
+
+def publish(report, actor, published=True):
+    """Make a ready report public (listed by /api/reports), or take it back."""
+    report.published_at = utcnow() if published else None
+    if published and report.consultation.status == "closed":
+        report.consultation.status = "reported"
+    audit.record(actor, "report.publish" if published else "report.unpublish", report.consultation, lang=report.lang,
+                 report=report.id)
+    db.session.commit()
+
+
+def downloadable(user):
+    """Ready reports the reader may download: every one for members and the secretariat,
+    published ones for everyone else. The newest per call and language."""
+    query = select(Report).where(Report.status == "ready").order_by(Report.id.desc())
+    if not (user.is_authenticated and user.role in ("member", "secretariat")):
+        query = query.where(Report.published_at.is_not(None))
+    latest = {}
+    for report in db.session.scalars(query):
+        latest.setdefault((report.consultation_id, report.lang), report)
+    return sorted(latest.values(), key=lambda r: (-r.consultation.closes_at.timestamp(), LANGUAGES.index(r.lang)))
+
+
+def may_download(report, user):
+    if not report.is_ready:
+        return False
+    if report.published_at is not None:
+        return True
+    return user.is_authenticated and user.role in ("member", "secretariat")

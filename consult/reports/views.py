@@ -1,0 +1,144 @@
+"""Report pages: the list for readers, and the secretariat's workspace for one call."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.access import secretariat_required
+from ..consultations import services as consultations
+from ..i18n import current_lang
+from ..pdf import PDF_DIR
+from ..web import render_form
+from . import services
+from .forms import STAGE_LABELS, BuildForm, PublishForm, ReportTextsForm
+
+bp = Blueprint("reports", __name__)
+STYLESHEETS = ("pdf.css", "report.css")
+
+
+@bp.context_processor
+def _labels():
+    return {"stage_label": lambda stage: STAGE_LABELS.get(stage, stage)}
+
+
+def _consultation_or_404(slug):
+    try:
+        return consultations.get_consultation(slug, include_drafts=True)
+    except consultations.NotFound:
+        abort(404)
+
+
+def _report_or_404(report_id):
+    report = services.get(report_id)
+    if report is None:
+        abort(404)
+    return report
+
+
+@bp.get("/reports/")
+def index():
+    reports = services.downloadable(current_user)
+    workspaces = consultations.list_consultations(include_drafts=False) if _is_secretariat() else []
+    return render_template("reports/index.html", reports=reports, workspaces=workspaces)
+
+
+def _is_secretariat():
+    return current_user.is_authenticated and current_user.role == "secretariat"
+
+
+@bp.get("/reports/<int:report_id>.pdf")
+def download(report_id):
+    report = _report_or_404(report_id)
+    # A report the reader may not have is a 404, not a 403: its existence is not given away.
+    if not services.may_download(report, current_user):
+        abort(404)
+    response = send_file(services.file_path(report), mimetype="application/pdf", as_attachment=True,
+                         download_name=report.download_name())
+    if report.published_at is None:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/reports/<slug>/", methods=["GET", "POST"])
+@secretariat_required
+def workspace(slug):
+    consultation = _consultation_or_404(slug)
+    setup = services.setup_for(consultation)
+    form = ReportTextsForm()
+    if form.validate_on_submit():
+        services.save_setup(consultation, current_user, form.texts("summary"), form.texts("methodology"),
+                            form.arabic_digits.data)
+        flash(_("The report's texts are saved."), "success")
+        return redirect(url_for(".workspace", slug=slug))
+    if not form.is_submitted():
+        form.fill(setup)
+    return _workspace_page(consultation, form, BuildForm())
+
+
+def _workspace_page(consultation, texts_form, build_form):
+    builds = services.builds_of(consultation)
+    # The report is built from the texts as saved: a preview link per language shows exactly that.
+    return render_form("reports/workspace.html", texts_form, consultation=consultation, build_form=build_form,
+                       publish_form=PublishForm(), builds=builds, reportable=services.is_reportable(consultation))
+
+
+@bp.post("/reports/<slug>/build")
+@secretariat_required
+def build(slug):
+    consultation = _consultation_or_404(slug)
+    form = BuildForm()
+    if not form.validate_on_submit():
+        texts = ReportTextsForm(formdata=None)
+        texts.fill(services.setup_for(consultation))
+        page, _status = _workspace_page(consultation, texts, form)
+        return page, 400
+    try:
+        report, reused = services.request_build(consultation, form.lang.data, actor=current_user)
+    except services.NotClosed:
+        flash(_("This call still accepts submissions: its report can be built once it closes."), "error")
+        return redirect(url_for(".workspace", slug=slug)), 303
+    if reused:
+        flash(_("Nothing has changed since this report was built: here is the stored one."), "success")
+    return redirect(url_for(".progress", report_id=report.id), 303)
+
+
+@bp.get("/reports/builds/<int:report_id>")
+@secretariat_required
+def progress(report_id):
+    report = _report_or_404(report_id)
+    services.builds_of(report.consultation)  # marks a dead build as failed
+    return render_template("reports/progress.html", report=report, publish_form=PublishForm())
+
+
+@bp.post("/reports/builds/<int:report_id>/publish")
+@secretariat_required
+def publish(report_id):
+    report = _report_or_404(report_id)
+    form = PublishForm()
+    if not form.validate_on_submit() or form.action.data not in ("publish", "unpublish"):
+        abort(400)
+    if not report.is_ready:
+        abort(409)
+    services.publish(report, current_user, published=form.action.data == "publish")
+    flash(_("The report is public now.") if form.action.data == "publish" else _("The report is no longer public."),
+          "success")
+    return redirect(url_for(".workspace", slug=report.consultation.slug), 303)
+
+
+@bp.get("/reports/<slug>/preview")
+@secretariat_required
+def preview(slug):
+    """The report in the page's language as a web page, made from the same data as the PDF."""
+    consultation = _consultation_or_404(slug)
+    stylesheet_base = url_for(".stylesheet", name="pdf.css").removesuffix("pdf.css")
+    html = services.preview_html(consultation, current_lang(), stylesheet_base)
+    response = Response(html, mimetype="text/html")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/reports/print/<name>")
+def stylesheet(name):
+    """The PDF stylesheets, for the preview (they live beside the PDF templates)."""
+    if name not in STYLESHEETS:
+        abort(404)
+    return send_file(PDF_DIR / name, mimetype="text/css", max_age=3600)
