@@ -45,5 +45,9 @@ extract: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
+# Benchmarks (not tests): each prints its figures and the reference it is compared with.
+bench: $(VENV)/.installed catalogs system
+	$(BIN)/python tests/bench/bench_report.py
+
 clean:
 	rm -rf $(VENV) instance/consult.db*

@@ -199,8 +199,9 @@ def run_build(report_id):
             uploads.remove(stored_name)
         log.exception("report %s: build failed", report_id)
         report = db.session.get(Report, report_id)
-        report.status, report.error, report.finished_at = "failed", type(error).__name__, utcnow()
-        db.session.commit()
+        if report is not None:  # (gone if its call was deleted meanwhile)
+            report.status, report.error, report.finished_at = "failed", type(error).__name__, utcnow()
+            db.session.commit()
 
 
 def get(report_id):

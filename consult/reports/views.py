@@ -1,5 +1,5 @@
 """Report pages: the list for readers, and the secretariat's workspace for one call."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -107,6 +107,18 @@ def progress(report_id):
     report = _report_or_404(report_id)
     services.builds_of(report.consultation)  # marks a dead build as failed
     return render_template("reports/progress.html", report=report, publish_form=PublishForm())
+
+
+@bp.get("/reports/builds/<int:report_id>.json")
+@secretariat_required
+def progress_state(report_id):
+    """What the progress page's script polls: the build's state, in the page's language."""
+    report = _report_or_404(report_id)
+    services.builds_of(report.consultation)
+    response = jsonify(status=report.status, pending=report.is_pending, progress=report.progress,
+                       stage=str(STAGE_LABELS.get(report.stage, report.stage)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/reports/builds/<int:report_id>/publish")

@@ -1,0 +1,245 @@
+"""Benchmark: the input report of a call with 1,000 included submissions (`make bench`).
+
+Prints, for 100 and 1,000 submissions: wall time of the build, pages, peak memory, SQL queries,
+and, as the reference, WeasyPrint's own time to render the very same final HTML with the same
+options; then the time to ask again with unchanged inputs. Each measured step runs in its own
+process, so each peak memory figure is that step's alone.
+
+Targets (issue 5): overhead above WeasyPrint's own time under 15 %; the same number of queries
+for 100 and 1,000 submissions; peak memory under 1.5 GB; a rebuild with unchanged inputs under 0.2 s.
+
+    python tests/bench/bench_report.py [--sizes 100,1000] [--lang ar] [--database-url URL]
+"""
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+WORDS = {
+    "en": ("migrant workers recruitment fees wages contract employer passport sponsorship labour law domestic "
+           "work social protection health care access documents detention alternatives children families "
+           "return reintegration remittances skills recognition pathways regular status protection safety "
+           "trafficking smuggling border rights courts legal aid language information training municipality "
+           "community cohesion data evidence cooperation partnership review implementation").split(),
+    "fr": ("travailleurs migrants frais de recrutement salaires contrat employeur passeport parrainage droit du "
+           "travail travail domestique protection sociale santé accès documents rétention alternatives enfants "
+           "familles retour réintégration transferts compétences reconnaissance voies régulières statut sécurité "
+           "traite passeurs frontière droits tribunaux aide juridique langue information formation commune "
+           "cohésion données coopération partenariat examen mise en œuvre").split(),
+    "ar": ("العمال المهاجرون رسوم التوظيف الأجور العقد صاحب العمل جواز السفر الكفالة قانون العمل العمل المنزلي "
+           "الحماية الاجتماعية الرعاية الصحية الوصول الوثائق الاحتجاز البدائل الأطفال الأسر العودة إعادة الإدماج "
+           "التحويلات المهارات الاعتراف المسارات النظامية الوضع القانوني السلامة الاتجار التهريب الحدود الحقوق "
+           "المحاكم المساعدة القانونية اللغة المعلومات التدريب البلدية التماسك البيانات التعاون الشراكة الاستعراض "
+           "التنفيذ").split(),
+}
+COUNTRIES = ("JO", "LB", "EG", "MA", "TN", "DZ", "SA", "AE", "QA", "KW", "IQ", "SD", "YE", "MR", "LY", "PS")
+CONSTITUENCIES = ("migrant_diaspora", "civil_society", "trade_union", "academia", "women", "youth", "faith_based")
+
+
+def _text(rng, lang, words):
+    sentences, left = [], words
+    while left > 0:
+        length = min(left, rng.randint(8, 18))
+        sentence = " ".join(rng.choice(WORDS[lang]) for _ in range(length))
+        sentences.append(sentence[0].upper() + sentence[1:] + ".")
+        left -= length
+    return " ".join(sentences)
+
+
+def make_call(slug, count, seed=2026):
+    """A closed call with `count` included submissions of about 300 words each, in ar/en/fr."""
+    from consult.consultations.models import Consultation, Submission, SubmissionTranslation
+    from consult.database import utcnow
+    from consult.extensions import db
+
+    rng = random.Random(seed)
+    now = utcnow()
+    consultation = Consultation(
+        slug=slug, reference_prefix=f"B{count}"[:12], status="closed", timezone="Asia/Beirut",
+        opens_at=now - timedelta(days=60), closes_at=now - timedelta(days=1),
+        title={"ar": "مشاورة قياس الأداء", "en": "Benchmark consultation", "fr": "Consultation de mesure"},
+        description={"en": "Benchmark."}, questions={"en": ["What worked?", "What did not?"]}, objectives=[6, 7])
+    db.session.add(consultation)
+    db.session.flush()
+    for number in range(1, count + 1):
+        lang = rng.choices(("ar", "en", "fr"), weights=(40, 35, 25))[0]
+        submission = Submission(
+            consultation_id=consultation.id, number=number, reference=f"B{count}-2026-{number:04d}",
+            form_key=f"{slug}-{number}", status="included", org_name=f"Organisation {number}",
+            org_name_key=f"organisation {number}", constituency=rng.choice(CONSTITUENCIES),
+            country=rng.choice(COUNTRIES), countries_of_work=[], language=lang, page_lang=lang,
+            objectives=sorted(rng.sample(range(1, 24), rng.randint(1, 3))), principles=sorted(rng.sample("abcdefghij", 2)),
+            good_practices=_text(rng, lang, 110), challenges=_text(rng, lang, 90), recommendations=_text(rng, lang, 100),
+            confidentiality=rng.choices(("public", "anonymous", "confidential"), weights=(70, 20, 10))[0],
+            submitted_at=now - timedelta(days=10))
+        db.session.add(submission)
+        if lang != "ar" and number % 4 == 0:
+            db.session.flush()
+            db.session.add(SubmissionTranslation(submission_id=submission.id, field="recommendations", lang="ar",
+                                                 text=_text(rng, "ar", 100), status="confirmed"))
+    db.session.commit()
+
+
+class QueryCounter:
+    def __init__(self, engine):
+        from sqlalchemy import event
+
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._count)
+
+    def _count(self, *args):
+        self.count += 1
+
+
+def peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def app_for(database_url, upload_dir):
+    from consult import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench" * 10,
+                       "CONSULT_UPLOAD_DIR": upload_dir, "CONSULT_ENV": "testing"})
+
+
+def step_build(args):
+    """Build the report (nothing stored yet): wall time, pages, queries, peak memory; save its HTML."""
+    from flask_babel import force_locale
+
+    from consult.consultations.services import get_consultation
+    from consult.extensions import db
+    from consult.reports import content, services
+
+    app = app_for(args.database_url, args.upload_dir)
+    with app.app_context():
+        consultation = get_consultation(args.slug)
+        counter = QueryCounter(db.engine)
+        started = time.perf_counter()
+        report, reused = services.build_now(consultation, args.lang)
+        wall = time.perf_counter() - started
+        assert report.status == "ready" and not reused, (report.status, report.error, reused)
+        queries = counter.count
+        counter.count = 0
+        with force_locale(args.lang):
+            gathered = content.gather(consultation, args.lang)
+            Path(args.html).write_text(services.render_html(gathered), encoding="utf-8")
+        gather_queries = counter.count
+        print(json.dumps({"wall": wall, "pages": report.pages, "queries": queries, "gather_queries": gather_queries,
+                          "peak_mb": peak_mb(), "size": report.size, "weasyprint_inside": report.seconds}))
+
+
+def step_weasyprint(args):
+    """The reference: WeasyPrint alone on the same final HTML, with the same fetcher and options."""
+    from weasyprint import HTML
+
+    from consult.pdf import PDF_VARIANT, RestrictedFetcher, default_base_url
+
+    html = Path(args.html).read_text(encoding="utf-8")
+    started = time.perf_counter()
+    document = HTML(string=html, base_url=default_base_url(), url_fetcher=RestrictedFetcher(timeout=5)).render()
+    document.write_pdf(pdf_variant=PDF_VARIANT)
+    print(json.dumps({"wall": time.perf_counter() - started, "pages": len(document.pages), "peak_mb": peak_mb()}))
+
+
+def step_rebuild(args):
+    """Ask again with unchanged inputs: the stored report comes back."""
+    from consult.consultations.services import get_consultation
+    from consult.reports import services
+
+    app = app_for(args.database_url, args.upload_dir)
+    with app.app_context():
+        consultation = get_consultation(args.slug)
+        services.request_build(consultation, args.lang)  # warm: imports, fonts list, template fingerprint
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            report, reused = services.request_build(consultation, args.lang)
+            times.append(time.perf_counter() - started)
+            assert reused
+        print(json.dumps({"best": min(times), "median": sorted(times)[2]}))
+
+
+def run_step(step, **values):
+    command = [sys.executable, __file__, "--step", step] + [f"--{key.replace('_', '-')}={value}" for key, value in values.items()]
+    output = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT,
+                            env={**os.environ, "PYTHONWARNINGS": "ignore"}).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000")
+    parser.add_argument("--lang", default="ar", choices=("ar", "en", "fr"))
+    parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
+    parser.add_argument("--step", choices=("build", "weasyprint", "rebuild"))
+    parser.add_argument("--slug")
+    parser.add_argument("--html")
+    parser.add_argument("--upload-dir")
+    args = parser.parse_args()
+    if args.step:
+        {"build": step_build, "weasyprint": step_weasyprint, "rebuild": step_rebuild}[args.step](args)
+        return
+
+    workdir = Path(tempfile.mkdtemp(prefix="consult-bench-"))
+    database_url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
+    upload_dir = str(workdir / "uploads")
+    sizes = [int(size) for size in args.sizes.split(",")]
+    app = app_for(database_url, upload_dir)
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        for size in sizes:
+            started = time.perf_counter()
+            make_call(f"bench-{size}-{int(time.time())}", size)
+            print(f"made a call with {size} included submissions in {time.perf_counter() - started:.1f} s", flush=True)
+        from sqlalchemy import select
+
+        from consult.consultations.models import Consultation
+        from consult.extensions import db
+
+        slugs = {size: db.session.scalar(select(Consultation.slug).where(Consultation.slug.like(f"bench-{size}-%"))
+                                         .order_by(Consultation.id.desc())) for size in sizes}
+
+    print(f"\nReport benchmark ({args.lang}), database {database_url.split(':')[0]}, "
+          f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}")
+    header = (f"{'submissions':>11} {'pages':>6} {'build s':>8} {'weasyprint s':>12} {'overhead':>9} "
+              f"{'queries':>8} {'peak MB':>8} {'ref MB':>7} {'rebuild ms':>10}")
+    print(header)
+    print("-" * len(header))
+    results = {}
+    for size in sizes:
+        html = str(workdir / f"report-{size}.html")
+        common = {"database_url": database_url, "slug": slugs[size], "lang": args.lang, "upload_dir": upload_dir}
+        built = run_step("build", html=html, **common)
+        reference = run_step("weasyprint", html=html)
+        rebuild = run_step("rebuild", **common)
+        overhead = (built["wall"] - reference["wall"]) / reference["wall"]
+        results[size] = {**built, "reference": reference, "rebuild": rebuild, "overhead": overhead}
+        print(f"{size:>11} {built['pages']:>6} {built['wall']:>8.1f} {reference['wall']:>12.1f} {overhead:>8.1%} "
+              f"{built['queries']:>8} {built['peak_mb']:>8.0f} {reference['peak_mb']:>7.0f} "
+              f"{rebuild['median'] * 1000:>10.0f}")
+    print()
+    biggest = results[max(sizes)]
+    checks = [
+        ("overhead above WeasyPrint's own time < 15 %", biggest["overhead"] < 0.15),
+        ("same query count for every size", len({r["queries"] for r in results.values()}) == 1),
+        ("peak memory < 1.5 GB", biggest["peak_mb"] < 1536),
+        ("rebuild with unchanged inputs < 0.2 s", biggest["rebuild"]["median"] < 0.2),
+    ]
+    for label, ok in checks:
+        print(f"  {'ok  ' if ok else 'MISS'} {label}")
+
+
+if __name__ == "__main__":
+    main()
