@@ -159,7 +159,8 @@ def step_rebuild(args):
     app = app_for(args.database_url, args.upload_dir)
     with app.app_context():
         consultation = get_consultation(args.slug)
-        services.request_build(consultation, args.lang)  # warm: imports, fonts list, template fingerprint
+        _, reused = services.request_build(consultation, args.lang)  # warm: imports, fonts list, template fingerprint
+        assert reused, "the inputs changed since the build (templates or catalogs edited during the run?)"
         times = []
         for _ in range(5):
             started = time.perf_counter()
@@ -215,17 +216,22 @@ def main():
           f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}")
     header = (f"{'submissions':>11} {'pages':>6} {'build s':>8} {'weasyprint s':>12} {'overhead':>9} "
               f"{'queries':>8} {'peak MB':>8} {'ref MB':>7} {'rebuild ms':>10}")
-    print(header)
-    print("-" * len(header))
     results = {}
     for size in sizes:
         html = str(workdir / f"report-{size}.html")
         common = {"database_url": database_url, "slug": slugs[size], "lang": args.lang, "upload_dir": upload_dir}
         built = run_step("build", html=html, **common)
+        print(f"  {size}: build {built['wall']:.1f} s, {built['pages']} pages, peak {built['peak_mb']:.0f} MB", flush=True)
         reference = run_step("weasyprint", html=html)
+        print(f"  {size}: WeasyPrint alone {reference['wall']:.1f} s, peak {reference['peak_mb']:.0f} MB", flush=True)
         rebuild = run_step("rebuild", **common)
         overhead = (built["wall"] - reference["wall"]) / reference["wall"]
         results[size] = {**built, "reference": reference, "rebuild": rebuild, "overhead": overhead}
+    print(header)
+    print("-" * len(header))
+    for size in sizes:
+        built, reference, rebuild, overhead = (results[size], results[size]["reference"], results[size]["rebuild"],
+                                               results[size]["overhead"])
         print(f"{size:>11} {built['pages']:>6} {built['wall']:>8.1f} {reference['wall']:>12.1f} {overhead:>8.1%} "
               f"{built['queries']:>8} {built['peak_mb']:>8.0f} {reference['peak_mb']:>7.0f} "
               f"{rebuild['median'] * 1000:>10.0f}")
