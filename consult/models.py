@@ -20,3 +20,12 @@ from .meetings.models import (  # noqa: F401
     Meeting,
     Minutes,
 )
+from .membership.models import (  # noqa: F401
+    Application,
+    GroupSettings,
+    MemberProfile,
+    NominationCall,
+    Organisation,
+    Term,
+    TermReminder,
+)

@@ -3,6 +3,7 @@ from ..auth import services as accounts
 from ..extensions import db
 from .consultations import load_consultations
 from .meetings import load_meetings
+from .membership import load_membership
 
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_USERS = (
@@ -21,5 +22,6 @@ def load_demo():
     db.session.commit()
     lines += load_consultations()
     lines += load_meetings()
+    lines += load_membership()
     lines.append(f"demo accounts: {', '.join(e for e, *_ in DEMO_USERS)} (password: {DEMO_PASSWORD})")
     return lines
