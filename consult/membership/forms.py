@@ -255,8 +255,12 @@ class DecisionForm(FlaskForm):
         SelectChoice("decline", _l("Decline"))])
     reason = TextAreaField(_l("Reason (sent to the applicant; required to decline)"),
                            validators=[Optional(), Length(max=TEXT_LIMIT)])
-    role = SelectField(_l("Role on the group"), choices=_choices(ROLE_LABELS))
+    role = SelectField(_l("Role on the group"), choices=_choices(ROLE_LABELS), validate_choice=False)
     seat = IntegerField(_l("Seat"), validators=[Optional(), NumberRange(min=1, max=99)])
+
+    def validate_role(self, field):
+        if self.action.data == "select" and field.data not in ROLE_LABELS:
+            raise ValidationError(_l("Please choose a role."))
     starts_on = DateField(_l("Term starts on"), validators=[Optional()])
     ends_on = DateField(_l("Term ends on"), validators=[Optional()])
 
