@@ -31,7 +31,8 @@ def create_term(db, create_user, create_organisation, today):
     def create(user=None, organisation=None, seat=1, role="member", starts_on=None, ends_on=None,
                declarations=True, gender=None, phone=None, **user_fields):
         user = user or create_user(**user_fields)
-        organisation = organisation or create_organisation(f"Organisation {user.id}")
+        name = f"Organisation {user.id}"
+        organisation = organisation or services.organisation_by_name(name) or create_organisation(name)
         starts_on = starts_on or today - timedelta(days=100)
         ends_on = ends_on or today + timedelta(days=300)
         declared = min(starts_on, today) if declarations else None
