@@ -15,6 +15,7 @@ LABEL_WIDTH = 190
 BAR_HEIGHT = 18
 ROW_HEIGHT = 26
 COUNT_ROOM = 40
+LABEL_CHARS = 28  # longer labels are shortened in the chart; the table below it has them whole
 COLOURS = ("#1d5c8c", "#2f7d4f", "#8a5a12", "#7a2e5b", "#445566")
 
 OUTSIDE = _l("Outside the Arab region")
@@ -48,8 +49,9 @@ def bar_chart(key, title, rows, colour, total):
         else:
             label_x, bar_x = LABEL_WIDTH - 6, LABEL_WIDTH
             count_x, count_anchor = bar_x + length + 6, "start"
+        short = label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1].rstrip() + "…"
         parts.append(f'<text x="{label_x}" y="{text_y}" text-anchor="end" font-size="13" fill="#222">'
-                     f'{escape(label)}</text>')
+                     f'{escape(short)}</text>')
         parts.append(f'<rect x="{bar_x}" y="{y}" width="{length}" height="{BAR_HEIGHT}" fill="{colour}"></rect>')
         parts.append(f'<text x="{count_x}" y="{text_y}" text-anchor="{count_anchor}" font-size="13" fill="#222">'
                      f'{escape(format_number(count))}</text>')
