@@ -21,10 +21,16 @@ def _terms_ending():
     return send_term_reminders()
 
 
-# (name, function) in the order they run. To add:
-#   - RSVPs: invitees who have not answered yet (meetings).
+def _rsvps():
+    from .meetings.rsvp import send_rsvp_reminders
+
+    return send_rsvp_reminders()
+
+
+# (name, function) in the order they run.
 REMINDERS = (
     ("terms ending", _terms_ending),
+    ("RSVPs", _rsvps),
     ("overdue actions", _overdue_actions),
 )
 

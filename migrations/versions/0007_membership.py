@@ -144,6 +144,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['term_id'], ['terms.id'], name=op.f('fk_term_reminders_term_id_terms'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('term_id', 'days', name=op.f('pk_term_reminders'))
     )
+    with op.batch_alter_table('invitations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('rsvp_reminded_at', sa.DateTime(timezone=True), nullable=True))
+
     with op.batch_alter_table('submissions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('organisation_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_submissions_organisation_id'), ['organisation_id'], unique=False)
@@ -158,6 +161,9 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_submissions_organisation_id_organisations'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_submissions_organisation_id'))
         batch_op.drop_column('organisation_id')
+
+    with op.batch_alter_table('invitations', schema=None) as batch_op:
+        batch_op.drop_column('rsvp_reminded_at')
 
     op.drop_table('term_reminders')
     with op.batch_alter_table('nomination_applications', schema=None) as batch_op:
