@@ -54,6 +54,8 @@ def create_app(config=None):
     from .meetings.views import bp as meetings_bp
     from .meetings.views import calendar_bp
     from .reports.views import bp as reports_bp
+    from .membership.admin import bp as membership_admin_bp
+    from .membership.views import bp as membership_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/<lang>")
@@ -64,6 +66,8 @@ def create_app(config=None):
     app.register_blueprint(meetings_bp, url_prefix="/<lang>")
     app.register_blueprint(reports_bp, url_prefix="/<lang>")
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(membership_bp, url_prefix="/<lang>")
+    app.register_blueprint(membership_admin_bp, url_prefix="/<lang>")
     app.register_blueprint(api_bp, url_prefix="/api")
 
     from .cli import consult_cli

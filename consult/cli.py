@@ -6,6 +6,7 @@ from .consultations.cli import export_cli, purge
 from .demo.cli import demo
 from .mail.cli import mail_cli
 from .meetings.cli import meeting_cli
+from .membership.cli import export_roster
 from .reminders import remind
 from .reports.cli import report_cli, worker
 
@@ -13,6 +14,7 @@ consult_cli = AppGroup("consult", help="consult's own commands.")
 consult_cli.add_command(create_admin)
 consult_cli.add_command(demo)
 consult_cli.add_command(mail_cli)
+export_cli.add_command(export_roster)
 consult_cli.add_command(export_cli)
 consult_cli.add_command(purge)
 consult_cli.add_command(meeting_cli)

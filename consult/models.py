@@ -21,3 +21,12 @@ from .meetings.models import (  # noqa: F401
     Minutes,
 )
 from .reports.models import Report, ReportSetup  # noqa: F401
+from .membership.models import (  # noqa: F401
+    Application,
+    GroupSettings,
+    MemberProfile,
+    NominationCall,
+    Organisation,
+    Term,
+    TermReminder,
+)

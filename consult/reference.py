@@ -372,6 +372,26 @@ COUNTRIES = (
     _country("YE", "ldc", "اليمن", "Yemen", "Yémen"),
 )
 
+# The balance of the advisory group is read by these four subregions (the
+# grouping above): Maghreb, Mashreq, Gulf (GCC), Arab LDCs. Short labels for
+# the balance dashboard and its charts.
+BALANCE_SUBREGIONS = (
+    Subregion("maghreb", _label("المغرب العربي", "Maghreb", "Maghreb")),
+    Subregion("mashreq", _label("المشرق العربي", "Mashreq", "Machrek")),
+    Subregion("gcc", _label("الخليج", "Gulf", "Golfe")),
+    Subregion("ldc", _label("أقل البلدان العربية نمواً", "Arab LDCs", "PMA arabes")),
+)
+
+
+def balance_subregion(country_code):
+    """The balance subregion (short label) of one of the 22 states, or None outside them."""
+    try:
+        code = country(country_code).subregion
+    except KeyError:
+        return None
+    return next(item for item in BALANCE_SUBREGIONS if item.code == code)
+
+
 REGIONAL = Area("regional", _label("إقليمي (المنطقة العربية)", "Regional (Arab region)",
                                    "Régional (région arabe)"), None)
 GLOBAL = Area("global", _label("عالمي", "Global", "Mondial"), None)

@@ -15,10 +15,22 @@ def _overdue_actions():
     return send_overdue_action_reminders()
 
 
-# (name, function) in the order they run. To add:
-#   - terms ending in 60/30/7 days (issue 6, membership): members and the secretariat, once each;
-#   - RSVPs: invitees who have not answered yet (meetings).
+def _terms_ending():
+    from .membership.services import send_term_reminders
+
+    return send_term_reminders()
+
+
+def _rsvps():
+    from .meetings.rsvp import send_rsvp_reminders
+
+    return send_rsvp_reminders()
+
+
+# (name, function) in the order they run.
 REMINDERS = (
+    ("terms ending", _terms_ending),
+    ("RSVPs", _rsvps),
     ("overdue actions", _overdue_actions),
 )
 

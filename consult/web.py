@@ -73,6 +73,7 @@ def has_endpoint(endpoint):
 SIGNED_IN_NAV_ITEMS = (("review.queue", _l("Review")),)
 SECRETARIAT_NAV_ITEMS = (
     ("consultations_admin.manage", _l("Manage calls for input")),
+    ("membership_admin.manage", _l("Manage the group")),
     ("review.audit_log", _l("Audit log")),
 )
 

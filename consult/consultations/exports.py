@@ -172,14 +172,20 @@ def neutralise(text):
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def to_csv(rows, audience):
-    """UTF-8 with a byte-order mark (so Excel reads Arabic right); formulas neutralised."""
+def csv_table(names, rows):
+    """A CSV file of `rows` (dicts) with the columns `names`: UTF-8 with a byte-order mark
+    (so Excel reads Arabic right); lists joined; formulas neutralised. Shared by every export."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow(columns(audience))
+    writer.writerow(names)
     for row in rows:
-        writer.writerow([neutralise(_cell(row.get(name))) for name in columns(audience)])
+        writer.writerow([neutralise(_cell(row.get(name))) for name in names])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_csv(rows, audience):
+    """UTF-8 with a byte-order mark (so Excel reads Arabic right); formulas neutralised."""
+    return csv_table(columns(audience), rows)
 
 
 def to_xlsx(rows, audience, created=None):

@@ -79,6 +79,8 @@ class Submission(db.Model):
     constituency: Mapped[str] = mapped_column(String(30), default="other")
     country: Mapped[str] = mapped_column(String(10), default="")
     countries_of_work: Mapped[list] = mapped_column(JSON, default=list)
+    # The shared Organisation record with this normalised name (found or made on submit).
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
 
     # Personal data: the secretariat only; purged after the retention period.
     contact_name: Mapped[str | None] = mapped_column(String(200))

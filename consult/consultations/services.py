@@ -142,6 +142,17 @@ def _apply(submission, values):
     submission.search_text = _search_text(submission)
 
 
+def _link_organisation(submission):
+    """The shared Organisation of this name (found, or made from the submission's details)."""
+    from ..membership.services import find_or_create_organisation
+
+    organisation = find_or_create_organisation(
+        submission.org_name, name_lang=submission.language if submission.language in LANGS else "en",
+        constituency=submission.constituency or "other", country=submission.country or "",
+        countries_of_work=list(submission.countries_of_work or []))
+    submission.organisation_id = organisation.id if organisation is not None else None
+
+
 @dataclass
 class SubmitResult:
     submission: Submission
@@ -170,6 +181,7 @@ def submit(consultation, values, files=(), form_key=None, page_lang="en", draft=
     try:
         db.session.add(submission)
         db.session.flush()
+        _link_organisation(submission)
         _attach(submission, files, stored)
         if not draft:
             _finalise(submission, now)
@@ -265,6 +277,7 @@ def update_by_submitter(submission, values, files=(), remove_ids=(), send=False,
     removed = [a.stored_name for a in submission.attachments if a.id in set(remove_ids)]
     stored = []
     try:
+        _link_organisation(submission)
         submission.attachments = keep
         _attach(submission, files, stored)
         if submission.status == "draft" and send:

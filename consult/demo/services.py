@@ -4,6 +4,7 @@ from ..extensions import db
 from .consultations import load_consultations
 from .meetings import load_meetings
 from .reports import load_reports
+from .membership import load_membership
 
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_USERS = (
@@ -23,5 +24,6 @@ def load_demo():
     lines += load_consultations()
     lines += load_meetings()
     lines += load_reports()
+    lines += load_membership()
     lines.append(f"demo accounts: {', '.join(e for e, *_ in DEMO_USERS)} (password: {DEMO_PASSWORD})")
     return lines

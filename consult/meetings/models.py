@@ -109,6 +109,8 @@ class Invitation(db.Model):
     response: Mapped[str] = mapped_column(String(10), default="pending")
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attended: Mapped[bool | None] = mapped_column(Boolean)
+    # When the "please answer" reminder went out (`consult remind`): it goes out once.
+    rsvp_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     meeting = relationship("Meeting", back_populates="invitations")

@@ -107,3 +107,52 @@ def record_attendance(meeting, attended_ids, now=None):
         invitation.attended = invitation.id in attended_ids
     db.session.commit()
     return invitations
+
+
+# ---------------------------------------------------------------- reminders
+
+RSVP_REMINDER_DAYS = 7
+
+
+def send_rsvp_reminders(now=None):
+    """Invitees who have not answered a scheduled meeting starting within a week get one reminder."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import contains_eager
+
+    from ..auth.models import User
+    from ..extensions import db
+    from ..i18n import LANGUAGES, pick
+    from ..mail.services import send_template
+    from ..web import external_url
+    from .models import Invitation, Meeting
+
+    now = now or utcnow()
+    query = (select(Invitation).join(Meeting, Invitation.meeting_id == Meeting.id)
+             .options(contains_eager(Invitation.meeting))
+             .outerjoin(User, Invitation.user_id == User.id)
+             .where(Invitation.response == "pending", Invitation.rsvp_reminded_at.is_(None),
+                    Meeting.status == "scheduled", Meeting.starts_at > now,
+                    Meeting.starts_at <= now + timedelta(days=RSVP_REMINDER_DAYS),
+                    (Invitation.user_id.is_(None)) | (User.active.is_(True)))
+             .order_by(Invitation.id))
+    count = 0
+    for invitation in db.session.scalars(query).unique().all():
+        meeting, user = invitation.meeting, invitation.user
+        if user is not None:
+            lang = user.locale if user.locale in LANGUAGES else "en"
+            link = external_url("meetings.show", meeting_id=meeting.id, lang=lang)
+        else:
+            lang = next((code for code in (meeting.languages or []) if code in LANGUAGES), "en")
+            link = external_url("meetings.rsvp_link", token=rsvp_token(invitation), lang=lang)
+        title, _title_lang = pick(meeting.title, lang)
+        starts_on = meeting.starts_at.astimezone(ZoneInfo(meeting.timezone)).date()
+        send_template(invitation.address, "mail/rsvp_reminder", lang, name=(user.name if user else invitation.name),
+                      starts_on=starts_on, meeting_title=title, link=link)
+        invitation.rsvp_reminded_at = now
+        count += 1
+        # One commit per message: the reminder is recorded with the message it queued.
+        db.session.commit()
+    return count

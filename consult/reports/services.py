@@ -1,4 +1,5 @@
 """Reports: the secretariat's texts, building (now or in the background), storing, publishing."""
+import gc
 import logging
 import time
 from datetime import timedelta
@@ -151,7 +152,9 @@ def build_now(consultation, lang, actor=None, wait=600):
     """Build in this process (the CLI): (report, reused). A build already under way elsewhere is waited for."""
     report, reused, _ = _find_or_queue(consultation, lang, actor, utcnow())
     if not reused:
-        run_build(report.id)
+        report_id = report.id
+        run_build(report_id)
+        report = db.session.get(Report, report_id)
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             db.session.refresh(report)
@@ -161,9 +164,17 @@ def build_now(consultation, lang, actor=None, wait=600):
     return report, reused
 
 
-def _set_stage(report, stage):
-    report.stage = stage
+def _set_stage_of(report_id, stage):
+    db.session.execute(update(Report).where(Report.id == report_id).values(stage=stage))
     db.session.commit()
+
+
+def _compose(report):
+    """(html, title, input hash) of a report, from the database as it is now."""
+    with force_locale(report.lang):
+        gathered = content.gather(report.consultation, report.lang)
+        _set_stage_of(report.id, "composing")
+        return render_html(gathered), pdf_title(gathered.content), gathered.input_hash
 
 
 def run_build(report_id):
@@ -178,15 +189,16 @@ def run_build(report_id):
     report = db.session.get(Report, report_id)
     stored_name = None
     try:
-        with force_locale(report.lang):
-            gathered = content.gather(report.consultation, report.lang)
-            _set_stage(report, "composing")
-            html = render_html(gathered)
-            title = pdf_title(gathered.content)
+        html, title, input_hash = _compose(report)
+        # Nothing holds the submissions any more (the session's identity map keeps only weak references):
+        # collect them now, so the layout (the long part) runs without them in memory.
+        gc.collect()
         rendered = pdf.write_pdf(html, title=title, lang=report.lang,
-                                 on_stage=lambda stage: _set_stage(report, stage))
+                                 on_stage=lambda stage: _set_stage_of(report_id, stage))
+        del html
         stored_name, digest = uploads.store(rendered.data)
-        report.input_hash = gathered.input_hash  # the inputs it was made from, should they have changed since
+        report = db.session.get(Report, report_id)
+        report.input_hash = input_hash  # the inputs it was made from, should they have changed since the request
         report.stored_name, report.sha256, report.size = stored_name, digest, len(rendered.data)
         report.pages, report.arabic_face, report.seconds = rendered.pages, rendered.arabic_face, rendered.seconds
         report.status, report.stage, report.finished_at, report.error = "ready", "done", utcnow(), None
