@@ -1,21 +1,16 @@
-"""Small horizontal bar charts drawn on the server as SVG: no script, no style attribute (the CSP
-forbids them), presentation attributes only; bars grow from the reading side (right in Arabic)."""
+"""The balance dashboard's charts (drawn by consult.charts): gender, subregion, constituency,
+country and role of the current group."""
 from dataclasses import dataclass
 
 from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .. import reference
+from ..charts import labelled_bars
 from ..i18n import current_lang, text_direction
 from .forms import GENDER_LABELS, ROLE_LABELS
 
-WIDTH = 480
-LABEL_WIDTH = 190
-BAR_HEIGHT = 18
-ROW_HEIGHT = 26
-COUNT_ROOM = 40
-LABEL_CHARS = 28  # longer labels are shortened in the chart; the table below it has them whole
 COLOURS = ("#1d5c8c", "#2f7d4f", "#8a5a12", "#7a2e5b", "#445566")
 
 OUTSIDE = _l("Outside the Arab region")
@@ -32,31 +27,8 @@ class Chart:
 
 def bar_chart(key, title, rows, colour, total):
     """One SVG: a bar per row with its label and count, mirrored for right-to-left pages."""
-    rtl = text_direction() == "rtl"
-    height = max(1, len(rows)) * ROW_HEIGHT + 8
-    biggest = max([count for _label, count in rows] + [1])
-    room = WIDTH - LABEL_WIDTH - COUNT_ROOM - 10
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
-             f'width="{WIDTH}" height="{height}" role="img" aria-labelledby="chart-{key}-title" direction="ltr">',
-             f'<title id="chart-{key}-title">{escape(title)}</title>']
-    for n, (label, count) in enumerate(rows):
-        y = 4 + n * ROW_HEIGHT
-        length = round(room * count / biggest) if count else 0
-        text_y = y + BAR_HEIGHT - 4
-        if rtl:
-            label_x, bar_end = WIDTH - 4, WIDTH - LABEL_WIDTH
-            bar_x, count_x, count_anchor = bar_end - length, bar_end - length - 6, "end"
-        else:
-            label_x, bar_x = LABEL_WIDTH - 6, LABEL_WIDTH
-            count_x, count_anchor = bar_x + length + 6, "start"
-        short = label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1].rstrip() + "…"
-        parts.append(f'<text x="{label_x}" y="{text_y}" text-anchor="end" font-size="13" fill="#222">'
-                     f'{escape(short)}</text>')
-        parts.append(f'<rect x="{bar_x}" y="{y}" width="{length}" height="{BAR_HEIGHT}" fill="{colour}"></rect>')
-        parts.append(f'<text x="{count_x}" y="{text_y}" text-anchor="{count_anchor}" font-size="13" fill="#222">'
-                     f'{escape(format_number(count))}</text>')
-    parts.append("</svg>")
-    return Chart(key, title, rows, total, Markup("".join(parts)))
+    svg = labelled_bars(key, title, rows, colour, rtl=text_direction() == "rtl", number=format_number)
+    return Chart(key, title, rows, total, svg)
 
 
 def balance_charts(result):

@@ -33,7 +33,7 @@ from .models import ReportSetup
 ROOT = Path(__file__).resolve().parent.parent.parent
 # Every file whose change changes a report; with the language's compiled catalog.
 TEMPLATE_FILES = ("templates/reports/report.html", "templates/pdf/base.html", "templates/pdf/pdf.css",
-                  "templates/pdf/report.css", "consult/reports/charts.py")
+                  "templates/pdf/report.css", "consult/charts.py")
 NO_REGION = "none"  # organisations registered outside the Arab region or at regional level
 
 

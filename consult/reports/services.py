@@ -10,13 +10,13 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
-from .. import pdf
+from .. import charts, pdf
 from ..audit import services as audit
 from ..consultations import uploads
 from ..database import utcnow
 from ..extensions import db
 from ..i18n import LANGUAGES
-from . import charts, content
+from . import content
 from .models import Report, ReportSetup
 
 log = logging.getLogger(__name__)

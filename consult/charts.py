@@ -1,8 +1,10 @@
-"""Small SVG charts drawn on the server for reports (and any page): no JavaScript, no library.
+"""Small SVG charts drawn on the server: no JavaScript, no charting library.
 
-WeasyPrint's SVG renderer neither shapes nor reorders Arabic text, so charts carry shapes and
-numbers only; their labels are HTML next to them (a table row per bar), where Pango sets
-Arabic properly. Colours are presentation attributes, not `style`, so the pages' CSP allows them.
+Colours are presentation attributes, not `style`, so the pages' CSP allows them.
+For PDFs (`bar`, `columns`): WeasyPrint's SVG renderer neither shapes nor reorders Arabic text,
+so these carry shapes and numbers only, their labels being HTML beside them (a table row per
+bar), where Pango sets Arabic properly. For web pages (`labelled_bars`): browsers set Arabic in
+SVG text, so labels go inside the chart.
 """
 from markupsafe import Markup, escape
 
@@ -47,5 +49,36 @@ def columns(rows, number=str, direction="ltr", width=460, height=130, label=""):
                      f'fill="{TEXT_COLOUR}">{escape(number(count))}</text>')
         parts.append(f'<text x="{centre:.1f}" y="{height - 4}" font-size="7" text-anchor="middle" '
                      f'fill="{TEXT_COLOUR}">{escape(number(key))}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def labelled_bars(key, title, rows, colour=BAR_COLOUR, rtl=False, number=str, width=480, label_width=190,
+                  label_chars=28):
+    """A web page's bar chart of [(label, count)]: label, bar and count per row, mirrored for RTL.
+    Labels longer than `label_chars` are shortened: the table beside the chart has them whole."""
+    bar_height, row_height, count_room = 18, 26, 40
+    height = max(1, len(rows)) * row_height + 8
+    biggest = max([count for _label, count in rows] + [1])
+    room = width - label_width - count_room - 10
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" aria-labelledby="chart-{key}-title" direction="ltr">',
+             f'<title id="chart-{key}-title">{escape(title)}</title>']
+    for n, (label, count) in enumerate(rows):
+        y = 4 + n * row_height
+        length = round(room * count / biggest) if count else 0
+        text_y = y + bar_height - 4
+        if rtl:
+            label_x, bar_end = width - 4, width - label_width
+            bar_x, count_x, count_anchor = bar_end - length, bar_end - length - 6, "end"
+        else:
+            label_x, bar_x = label_width - 6, label_width
+            count_x, count_anchor = bar_x + length + 6, "start"
+        short = label if len(label) <= label_chars else label[:label_chars - 1].rstrip() + "…"
+        parts.append(f'<text x="{label_x}" y="{text_y}" text-anchor="end" font-size="13" fill="{TEXT_COLOUR}">'
+                     f'{escape(short)}</text>')
+        parts.append(f'<rect x="{bar_x}" y="{y}" width="{length}" height="{bar_height}" fill="{colour}"></rect>')
+        parts.append(f'<text x="{count_x}" y="{text_y}" text-anchor="{count_anchor}" font-size="13" '
+                     f'fill="{TEXT_COLOUR}">{escape(number(count))}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
