@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
 
-.PHONY: run test setup test-setup system catalogs db demo extract bench clean
+.PHONY: run test setup test-setup system catalogs db demo extract bench load clean
 
 run: setup db demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
@@ -45,9 +45,23 @@ extract: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
+# The load run and the benchmarks also need the "bench" extra (gunicorn, aiohttp) and the test one (aiosmtpd).
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	touch $@
+
 # Benchmarks (not tests): each prints its figures and the reference it is compared with.
-bench: $(VENV)/.installed catalogs system
+bench: $(VENV)/.installed-bench catalogs system
 	$(BIN)/python tests/bench/bench_report.py
+	$(BIN)/python tests/bench/bench_form.py
+	$(BIN)/python tests/bench/bench_feed.py
+	$(BIN)/python tests/bench/bench_review.py
+
+# The last hour of a call under load, on PostgreSQL (consult_load) and SQLite, with a PostgreSQL restart;
+# needs PostgreSQL and Redis on 127.0.0.1. Smaller: make load LOAD_ARGS="--submitters 20 --readers 5".
+LOAD_ARGS ?=
+load: $(VENV)/.installed-bench catalogs
+	$(BIN)/python scripts/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/consult.db*

@@ -1,10 +1,14 @@
 """Engine settings that differ between SQLite and PostgreSQL."""
+import logging
 from contextvars import ContextVar
 from datetime import datetime, timezone
 
 from flask import request
 from sqlalchemy import DateTime, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import TypeDecorator
+
+log = logging.getLogger(__name__)
 
 
 # Whether the current unit of work means to write: requests other than
@@ -24,6 +28,24 @@ def configure(app):
     @app.before_request
     def note_write_intent():
         write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first.
+    @app.teardown_appcontext
+    def end_session(_error):
+        """Close the session; a connection the server dropped after the last statement is no error.
+
+        The ROLLBACK that ends the transaction fails on a killed connection (a PostgreSQL restart);
+        the page is already made, and the pool replaces the dead connection.
+        """
+        from .extensions import db
+
+        try:
+            db.session.remove()
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            log.warning("database connection lost at the end of a request: %s", type(error.orig).__name__)
+            db.session.remove()
 
 
 def _sqlite_on_connect(dbapi_connection, _record):

@@ -1,9 +1,11 @@
 """Translated error pages: a clear message and the right 4xx/5xx, never a bare traceback."""
 import logging
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,30 @@ def init_app(app):
 
         db.session.rollback()
         return render_error(500)
+
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeoutError)
+    def database_unavailable(error):
+        """The database is away for a moment (restarted, connections cut, SQLite busy too long): 503, try again.
+
+        Other database errors (a constraint, a bad statement) stay 500s.
+        """
+        if isinstance(error, DBAPIError) and not (isinstance(error, OperationalError) or error.connection_invalidated):
+            return unexpected_error(error)
+        # The reason only (never the statement's parameters, which may hold personal data).
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
+        log.warning("database unavailable on %s %s: %s: %s", request.method, request.path,
+                    type(getattr(error, "orig", None) or error).__name__, reason)
+        from .extensions import db, login_manager
+
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the connection is gone; the pool replaces it
+            pass
+        # The page must render without the database: a reader whose account could not be loaded sees it signed out.
+        if "_login_user" not in g:
+            g._login_user = login_manager.anonymous_user()
+        return render_error(503)
 
     @app.errorhandler(InternalServerError)
     def internal_error(error):

@@ -63,6 +63,8 @@ class Submission(db.Model):
         UniqueConstraint("consultation_id", "form_key", name="uq_submissions_form_key"),
         UniqueConstraint("consultation_id", "number", name="uq_submissions_number"),
         Index("ix_submissions_queue", "consultation_id", "status"),
+        # A reviewer's queue: the calls they review, newest first, a page at a time.
+        Index("ix_submissions_call_order", "consultation_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

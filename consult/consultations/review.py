@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import defer, raiseload
 
 from .. import reference
 from ..audit import services as audit
@@ -112,7 +113,11 @@ def _queue_args(filters):
 def _queue_page(filters, bulk_form):
     pagination, duplicates = None, {}
     if not filters.errors:
-        query = services.queue_query(current_user, filters.to_filters())
+        # The rows show no texts, files or translations: leaving them out keeps a sort of 10,000 rows
+        # in memory (wide rows spilled it to disk) and saves two queries.
+        query = services.queue_query(current_user, filters.to_filters()).options(
+            *(defer(getattr(Submission, name), raiseload=True) for name in (*TEXT_FIELDS, "search_text")),
+            raiseload(Submission.attachments), raiseload(Submission.translations))
         pagination = db.paginate(query, page=filters.page.data or 1, per_page=PER_PAGE, max_per_page=PER_PAGE)
         duplicates = _visible_references({s.duplicate_of_id for s in pagination.items if s.duplicate_of_id})
     status = 400 if (filters.errors or bulk_form.errors) else 200

@@ -103,6 +103,7 @@ def submission_page(token):
         return render_template("submissions/expired.html", submission=submission), 410
     live = services.link_is_live(submission)
     form = None
+    unavailable = False
     if live:
         sending = "send" in request.form
         form_class = DraftForm if (submission.status == "draft" and not sending) else SubmissionForm
@@ -112,19 +113,23 @@ def submission_page(token):
                 try:
                     files = uploads.check_files(form.attachments.data or [], already=len(submission.attachments),
                                                 already_bytes=sum(a.size for a in submission.attachments))
-                    remove = [int(i) for i in request.form.getlist("remove_attachment") if i.isdigit()]
+                    remove = [int(i) for i in request.form.getlist("remove_attachment") if i.isascii() and i.isdigit() and len(i) < 10]
                     services.update_by_submitter(submission, form.values(), files, remove, send=sending)
                 except uploads.UploadError as error:
                     form.attachments.errors = [upload_message(error)]
                 except services.ClosedError:
                     return render_template("submissions/expired.html", submission=submission), 410
+                except OSError:  # disk full: the transaction and the files written so far are undone
+                    current_app.logger.exception("attachment could not be stored")
+                    form.attachments.errors = [_("We could not store your files just now. Nothing was saved; please try again later.")]
+                    unavailable = True
                 else:
                     flash(_("Your submission %(reference)s has been sent. Thank you.", reference=submission.reference)
                           if sending else _("Your changes are saved."), "success")
                     return redirect(url_for("submissions.show", token=token))
     elif request.method == "POST":
         return render_template("submissions/expired.html", submission=submission), 410
-    status = 400 if form is not None and form.errors else 200
+    status = 503 if unavailable else 400 if form is not None and form.errors else 200
     return render_template("submissions/show.html", submission=submission, form=form, live=live, token=token,
                            text_for=services.text_for_reader, new=request.args.get("new")), status
 

@@ -8,6 +8,7 @@ import secrets
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import raiseload, selectinload
 
 from ..auth.models import User
 from ..database import utcnow
@@ -307,4 +308,6 @@ def feed_meetings(user):
              .where(Invitation.user_id == user.id))
     if user.role != "secretariat":
         query = query.where(Meeting.status != "draft")
+    # A feed shows the agenda, not its documents: loading those took a query per 500 agenda items.
+    query = query.options(selectinload(Meeting.agenda).options(raiseload(AgendaItem.documents)))
     return db.session.scalars(query.order_by(Meeting.starts_at)).all()

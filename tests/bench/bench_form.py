@@ -1,0 +1,264 @@
+"""Benchmark: the submission form's GET and POST throughput on gunicorn (`make bench`).
+
+The reference, measured in the same run on the same gunicorn settings with the same client: a bare
+Flask app whose GET returns a page of the same byte size as the form, and whose POST reads the very
+same multipart body (every field and a 20 KB PDF) and redirects, as the real form does.
+
+The real form's POST does what a submission does: CSRF and field checks, the PDF's type read from
+its content, the row, its reference number, the file written and fsynced, the receipt queued in the
+outbox (no SMTP server here: the receipt stays in the outbox), the redirect. Each simulated client
+keeps its session (one CSRF token) and sends new submissions (a new form key and address each time).
+
+Each measured step runs in its own process (the client), against its own gunicorn.
+
+Target (issue 7): consult at least half the bare app's throughput, for GET and for POST.
+
+    python tests/bench/bench_form.py [--seconds 10] [--concurrency 32] [--workers 4] [--threads 4]
+                                     [--database-url URL]   (default: a new SQLite file)
+"""
+import argparse
+import asyncio
+import json
+import os
+import random
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+FORM_PATH = "/en/consultations/{slug}/submit".format(slug="last-hour-2026")
+
+
+def bare_app():
+    """The reference: Flask alone, a page of BENCH_PAGE_BYTES bytes, a POST that reads the form and redirects."""
+    from flask import Flask, redirect, request
+
+    size = int(os.environ.get("BENCH_PAGE_BYTES", "20000"))
+    head = '<!doctype html>\n<html lang="en" dir="ltr"><head><meta charset="utf-8"><title>Form</title></head><body>\n'
+    tail = "</body></html>\n"
+    filler = '<div class="choice"><input type="checkbox" name="x" value="1"> <label>Choice</label></div>\n'
+    body = (filler * (size // len(filler) + 1))[: size - len(head) - len(tail)]
+    page = head + body + tail
+    app = Flask(__name__)
+
+    @app.route(FORM_PATH, methods=["GET", "POST"])
+    def form():
+        if request.method == "POST":
+            fields = request.form.to_dict(flat=False)
+            files = [storage.read() for storage in request.files.getlist("attachments")]
+            if not fields or not files:
+                return "missing", 400
+            return redirect("/en/submissions/done/", 302)
+        return page
+
+    return app
+
+
+# ---------------------------------------------------------------- the client (its own process)
+
+def step_drive(args):
+    import aiohttp
+
+    from load import CSRF_RE, form_fields, pdf_bytes
+
+    async def run():
+        samples, errors = [], {}
+        connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=2)  # less than gunicorn's --keep-alive 5
+        warm_until = time.monotonic() + args.warmup
+        end = warm_until + args.seconds
+
+        async def client(number):
+            rng = random.Random(number)
+            attachment = pdf_bytes(rng)
+            async with aiohttp.ClientSession(base_url=args.url, connector=connector, connector_owner=False,
+                                             cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+                csrf = ""
+                if args.method == "POST":
+                    async with session.get(FORM_PATH) as response:
+                        page = await response.text()
+                    match = CSRF_RE.search(page)
+                    csrf = match.group(1) if match else "none"
+                fields = form_fields(rng, number, "x")
+                n = 0
+                while time.monotonic() < end:
+                    n += 1
+                    started = time.monotonic()
+                    if args.method == "GET":
+                        request = session.get(FORM_PATH, allow_redirects=False)
+                        wanted = 200
+                    else:
+                        data = aiohttp.FormData()
+                        for name, value in fields:
+                            data.add_field(name, f"bench-{number}-{n}-{secrets.token_hex(4)}@example.org"
+                                           if name == "contact_email" else value)
+                        data.add_field("csrf_token", csrf)
+                        data.add_field("form_key", secrets.token_urlsafe(24))
+                        data.add_field("attachments", attachment, filename="report.pdf", content_type="application/pdf")
+                        request = session.post(FORM_PATH, data=data, allow_redirects=False)
+                        wanted = 302
+                    async with request as response:
+                        await response.read()
+                        status = response.status
+                    if started >= warm_until and time.monotonic() <= end:
+                        if status == wanted:
+                            samples.append(time.monotonic() - started)
+                        else:
+                            errors[str(status)] = errors.get(str(status), 0) + 1
+
+        await asyncio.gather(*(client(n) for n in range(args.concurrency)))
+        await connector.close()
+        samples.sort()
+        pick = (lambda p: samples[min(len(samples) - 1, int(p * len(samples)))] if samples else float("nan"))
+        return {"rps": len(samples) / args.seconds, "count": len(samples), "p50": pick(0.5), "p95": pick(0.95),
+                "errors": errors}
+
+    print(json.dumps(asyncio.run(run())))
+
+
+def step_inprocess(args):
+    """Where the time goes: one request's time inside the process (Flask test client, no HTTP, no gunicorn)."""
+    import io
+    import statistics
+
+    from load import CSRF_RE, form_fields, pdf_bytes
+
+    if args.app == "bare":
+        app = bare_app()
+    else:
+        from consult import create_app
+
+        app = create_app()
+    client = app.test_client()
+    rng = random.Random(1)
+    attachment = pdf_bytes(rng)
+    page = client.get(FORM_PATH).get_data(as_text=True)
+    match = CSRF_RE.search(page)
+    fields = form_fields(rng, 0, "x")
+    results = {}
+    for method in ("GET", "POST"):
+        times = []
+        for n in range(args.runs):
+            if method == "GET":
+                started = time.perf_counter()
+                response = client.get(FORM_PATH)
+                times.append(time.perf_counter() - started)
+                assert response.status_code == 200
+                continue
+            data = {}
+            for name, value in fields:
+                data.setdefault(name, []).append(f"inprocess-{n}-{secrets.token_hex(4)}@example.org"
+                                                 if name == "contact_email" else value)
+            data.update(csrf_token=match.group(1) if match else "", form_key=secrets.token_urlsafe(24),
+                        attachments=(io.BytesIO(attachment), "report.pdf"))
+            started = time.perf_counter()
+            response = client.post(FORM_PATH, data=data, content_type="multipart/form-data")
+            times.append(time.perf_counter() - started)
+            assert response.status_code == 302, response.status_code
+        results[method] = statistics.median(times[2:])
+    print(json.dumps(results))
+
+
+def inprocess(app_name, env, runs):
+    command = [sys.executable, __file__, "--step", "inprocess", "--app", app_name, f"--runs={runs}"]
+    out = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True, env=env).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def drive(url, method, args):
+    command = [sys.executable, __file__, "--step", "drive", "--url", url, "--method", method,
+               f"--seconds={args.seconds}", f"--warmup={args.warmup}", f"--concurrency={args.concurrency}"]
+    out = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONWARNINGS": "ignore"}).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per step")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds before measuring, per step")
+    parser.add_argument("--concurrency", type=int, default=32, help="clients at once")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
+    parser.add_argument("--step", choices=("drive", "inprocess"))
+    parser.add_argument("--app", choices=("consult", "bare"))
+    parser.add_argument("--runs", type=int, default=30, help="requests per in-process measurement")
+    parser.add_argument("--url")
+    parser.add_argument("--method", choices=("GET", "POST"))
+    args = parser.parse_args()
+    if args.step:
+        {"drive": step_drive, "inprocess": step_inprocess}[args.step](args)
+        return
+
+    import urllib.request
+
+    from load import Gunicorn, app_env, migrate, reset_postgresql, run_step
+
+    workdir = Path(tempfile.mkdtemp(prefix="consult-bench-form-"))
+    database_url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
+    if database_url.startswith(("postgresql", "postgres:")):
+        database_url = database_url.replace("postgresql+psycopg://", "postgresql://")
+        reset_postgresql(database_url)
+    env = app_env(database_url, workdir / "uploads", CONSULT_RATELIMIT_SUBMIT="1000000 per hour")
+    migrate(env)
+    run_step("setup", env)
+
+    results = {}
+    server = Gunicorn("wsgi:app", env, workers=args.workers, threads=args.threads, log_path=workdir / "consult.log")
+    try:
+        server.wait_ready()
+        with urllib.request.urlopen(server.url + FORM_PATH) as response:
+            page_bytes = len(response.read())
+        for method in ("GET", "POST"):
+            results[("consult", method)] = drive(server.url, method, args)
+            print(f"  consult {method}: {results[('consult', method)]['rps']:.0f} req/s", flush=True)
+    finally:
+        server.stop()
+    bare_env = {**os.environ, "BENCH_PAGE_BYTES": str(page_bytes), "PYTHONWARNINGS": "ignore"}
+    server = Gunicorn("tests.bench.bench_form:bare_app()", bare_env, workers=args.workers, threads=args.threads,
+                      log_path=workdir / "bare.log")
+    try:
+        server.wait_ready(FORM_PATH)
+        with urllib.request.urlopen(server.url + FORM_PATH) as response:
+            bare_bytes = len(response.read())
+        for method in ("GET", "POST"):
+            results[("bare", method)] = drive(server.url, method, args)
+            print(f"  bare Flask {method}: {results[('bare', method)]['rps']:.0f} req/s", flush=True)
+    finally:
+        server.stop()
+
+    cost = {"consult": inprocess("consult", {**env, "CONSULT_UPLOAD_DIR": str(workdir / "uploads-inprocess")}, args.runs),
+            "bare": inprocess("bare", bare_env, args.runs)}
+
+    print(f"\nSubmission form benchmark, database {database_url.split(':')[0]}, gunicorn {args.workers} workers x "
+          f"{args.threads} threads (gthread), {args.concurrency} clients, {args.seconds:.0f} s a step, "
+          f"{os.cpu_count()} cores shared with the client, load average {os.getloadavg()[0]:.1f}, "
+          f"{time.strftime('%Y-%m-%d')}")
+    print(f"page: consult form {page_bytes} bytes, bare page {bare_bytes} bytes; POST: every field and a 20 KB PDF")
+    header = f"{'':8} {'consult req/s':>13} {'p50 ms':>7} {'p95 ms':>7} {'bare req/s':>11} {'p50 ms':>7} {'p95 ms':>7} {'ratio':>6}  errors"
+    print(header)
+    print("-" * len(header))
+    checks = []
+    for method in ("GET", "POST"):
+        real, bare = results[("consult", method)], results[("bare", method)]
+        ratio = real["rps"] / bare["rps"] if bare["rps"] else float("nan")
+        errors = {**{f"consult {k}": v for k, v in real["errors"].items()}, **{f"bare {k}": v for k, v in bare["errors"].items()}}
+        print(f"{method:8} {real['rps']:>13.0f} {real['p50'] * 1000:>7.0f} {real['p95'] * 1000:>7.0f} {bare['rps']:>11.0f} "
+              f"{bare['p50'] * 1000:>7.0f} {bare['p95'] * 1000:>7.0f} {ratio:>6.0%}  {errors or 'none'}")
+        checks.append((f"form {method}: consult at least half the bare app's throughput", ratio >= 0.5))
+    print(f"one request inside the process (no HTTP, no gunicorn, median of {args.runs}): "
+          f"consult GET {cost['consult']['GET'] * 1000:.1f} ms, POST {cost['consult']['POST'] * 1000:.1f} ms; "
+          f"bare GET {cost['bare']['GET'] * 1000:.1f} ms, POST {cost['bare']['POST'] * 1000:.1f} ms")
+    print()
+    for label, ok in checks:
+        print(f"  {'ok  ' if ok else 'MISS'} {label}")
+
+
+if __name__ == "__main__":
+    main()
