@@ -1,4 +1,5 @@
-"""Security headers on every response."""
+"""Security headers on every response; malformed requests (nameless form fields, NUL characters) refused."""
+from flask import abort, request
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -14,7 +15,29 @@ CSP = "; ".join([
 ])
 
 
+def is_malformed(req):
+    """A form field without a name (a multipart part with no name=, which Werkzeug keys as None), or a NUL
+    character in the address, the query, a form field or a file name.
+
+    NUL is never text: PostgreSQL can neither store nor compare it (a query with one fails).
+    """
+    values = [req.path]
+    for multidict in (req.args, req.form, req.files):
+        for key, value in multidict.items(multi=True):
+            if not isinstance(key, str):
+                return True
+            values += [key, value if isinstance(value, str) else (value.filename or "")]
+    return any("\x00" in value for value in values)
+
+
 def init_app(app):
+    def refuse_malformed():
+        if is_malformed(request):
+            abort(400)
+
+    # First of the checks before each request: Flask-WTF's CSRF check reads the field names (and fails on a None).
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_malformed)
+
     @app.after_request
     def set_headers(response):
         headers = response.headers

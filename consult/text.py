@@ -24,9 +24,13 @@ def normalise(text):
     return _SPACES.sub(" ", text.casefold()).strip()
 
 
+# The size of the columns that keep name keys; NFKD can make a key longer than its name (ﷺ gives 18 letters).
+NAME_KEY_LENGTH = 300
+
+
 def normalise_name(name):
     """A key for organisation names: normalise() without punctuation."""
-    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", normalise(name))).strip()
+    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", normalise(name))).strip()[:NAME_KEY_LENGTH].strip()
 
 
 def search_terms(query):

@@ -52,7 +52,7 @@ class SubmissionForm(FlaskForm):
                            validators=[DataRequired(message=_l("Please agree to the data-protection notice to send your submission."))])
     # A field people never see; robots fill it in.
     website = StringField(_l("Leave this field empty"), validators=[Optional()])
-    form_key = HiddenField()
+    form_key = HiddenField(validators=[Optional(), Length(max=64)])  # the column's size
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from io import BytesIO
 from flask import current_app
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.datastructures import FileStorage
 
 from ..database import UTCDateTime, utcnow
 
@@ -77,7 +78,8 @@ def check_files(storages, already=0, already_bytes=0):
     files = []
     total = already_bytes
     for storage in storages:
-        if not storage or not storage.filename:
+        # A text field sent under a file field's name is no file.
+        if not isinstance(storage, FileStorage) or not storage.filename:
             continue
         name = os.path.basename(storage.filename.replace("\\", "/"))[:255]
         if name.rsplit(".", 1)[-1].lower() not in ALLOWED_EXTENSIONS:

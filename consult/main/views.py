@@ -29,7 +29,8 @@ def timezone():
         zone = request.form.get("timezone", "")
         if valid_zone(zone):
             target = request.form.get("next") or url_for("main.home")
-            if not target.startswith("/") or target.startswith("//"):
+            # Browsers drop tabs and newlines and read "\\" as "/": "/\t/evil.example" is another site.
+            if not target.startswith("/") or target.startswith("//") or "\\" in target or not target.isprintable():
                 target = url_for("main.home")
             response = redirect(target)
             response.set_cookie(TZ_COOKIE, zone, max_age=ONE_YEAR, samesite="Lax",

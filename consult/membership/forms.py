@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from .. import reference
 from ..consultations.admin_forms import DATETIME_FORMATS, DATETIME_MESSAGE, offered_zones
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_lang, zone_label
+from ..text import normalise_name
 from .models import GENDERS, GROUP_ROLES
 
 OUTSIDE_REGION = "other"
@@ -237,6 +238,11 @@ class ApplicationForm(OrganisationFieldsMixin, FlaskForm):
     def validate_website_check(self, field):
         if field.data:
             raise ValidationError(_l("Please leave this field empty."))
+
+    def validate_org_name(self, field):
+        # Punctuation alone ("—", "***") names no organisation: its key is empty, no record can be made of it.
+        if field.data and not normalise_name(field.data):
+            raise ValidationError(_l("Please give the name."))
 
     def values(self):
         names = ("org_name", "constituency", "country", "website", "contact_name", "contact_email", "nominee_name",
