@@ -22,7 +22,7 @@ from pathlib import Path
 from babel import Locale
 from babel.dates import format_date
 from sqlalchemy import func, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import lazyload, load_only
 
 from .. import reference
 from ..consultations.models import TEXT_FIELDS, Submission, SubmissionTranslation
@@ -34,7 +34,12 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 # Every file whose change changes a report; with the language's compiled catalog.
 TEMPLATE_FILES = ("templates/reports/report.html", "templates/pdf/base.html", "templates/pdf/pdf.css",
                   "templates/pdf/report.css", "consult/charts.py")
-NO_REGION = "none"  # organisations registered outside the Arab region or at regional level
+NO_REGION = "none"
+REPORT_COLUMNS = (Submission.number, Submission.reference, Submission.status, Submission.org_name,
+                  Submission.org_name_key, Submission.constituency, Submission.country, Submission.language,
+                  Submission.objectives, Submission.objectives_reviewed, Submission.principles,
+                  Submission.good_practices, Submission.challenges, Submission.recommendations,
+                  Submission.confidentiality)  # organisations registered outside the Arab region or at regional level
 
 
 @dataclass
@@ -43,14 +48,19 @@ class Gathered:
     input_hash: str
 
 
-def field_label(field):
+def field_labels():
+    """{field: its heading} in the current language (looked up once per report, not per quote)."""
     from flask_babel import gettext as _
     return {"good_practices": _("Good practices"), "challenges": _("Challenges"),
-            "recommendations": _("Recommendations")}[field]
+            "recommendations": _("Recommendations")}
 
 
 def language_name(code, lang):
     return Locale(lang).languages.get(code, code)
+
+
+def _language_names(lang):
+    return {code: language_name(code, lang) for code in ("ar", "en", "fr")}
 
 
 def _country_label(code, lang):
@@ -95,10 +105,12 @@ def _paragraphs(text):
 
 
 def _included(consultation):
-    # Attachments, notes and translations are not loaded per row: translations come in one query below.
+    # Only the columns a report uses (not the search text, tags or contact details); attachments and
+    # translations are not loaded per row: translations come in one query below.
     return db.session.scalars(
         select(Submission)
-        .options(lazyload(Submission.attachments), lazyload(Submission.translations))
+        .options(load_only(*REPORT_COLUMNS, raiseload=True), lazyload(Submission.attachments),
+                 lazyload(Submission.translations), lazyload(Submission.consultation))
         .where(Submission.consultation_id == consultation.id, Submission.status == "included")
         .order_by(Submission.number, Submission.id)
     ).all()
@@ -131,22 +143,22 @@ def _attribution(submission, lang):
     return {"named": False, "name": None, "constituency": constituency, "country": country}
 
 
-def _quote(submission, lang, translations):
+def _quote(submission, lang, translations, labels, names):
     parts = []
     for field in TEXT_FIELDS:
         original = getattr(submission, field) or ""
         translated = translations.get((submission.id, field)) if submission.language != lang else None
         text, text_lang = (translated, lang) if translated else (original, submission.language)
         if text.strip():
-            parts.append({"field": field, "label": field_label(field), "paragraphs": _paragraphs(text),
+            parts.append({"field": field, "label": labels[field], "paragraphs": _paragraphs(text),
                           "lang": text_lang, "translated": bool(translated),
-                          "original_language": language_name(submission.language, lang)})
+                          "original_language": names[submission.language]})
     # One note for the whole input when its parts agree ("translated from French"), else one per part.
     states = {"translated" if part["translated"] else ("original" if part["lang"] != lang else "same") for part in parts}
     note = states.pop() if len(states) == 1 else "mixed"
     return {"reference": submission.reference, "attribution": _attribution(submission, lang),
             "subregion": _subregion_code(submission.country), "parts": parts, "note": note,
-            "original_language": language_name(submission.language, lang)}
+            "original_language": names[submission.language]}
 
 
 def _statistics(submissions, lang):
@@ -165,7 +177,7 @@ def _statistics(submissions, lang):
         {"key": "constituency", **share(_rows(
             _count(s.constituency for s in submissions), lambda c: reference.constituency(c).label(lang)))},
         {"key": "language", **share(_rows(
-            _count(s.language for s in submissions), lambda c: language_name(c, lang),
+            _count(s.language for s in submissions), _language_names(lang).get,
             order=["ar", "en", "fr"].index))},
     ]
 
@@ -178,6 +190,7 @@ def _chapters(submissions, lang, translations):
     """
     chapters = {}
     unlinked = []
+    labels, names = field_labels(), _language_names(lang)
     for submission in submissions:
         numbers = sorted(set(submission.effective_objectives or []))
         quotable = submission.confidentiality != "confidential"
@@ -186,11 +199,11 @@ def _chapters(submissions, lang, translations):
             if not quotable:
                 chapter["confidential"] += 1
             elif number == numbers[0]:
-                chapter["quotes"].append(_quote(submission, lang, translations))
+                chapter["quotes"].append(_quote(submission, lang, translations, labels, names))
             else:
                 chapter["see_also"].append({"reference": submission.reference, "objective": numbers[0]})
         if not numbers and quotable:
-            unlinked.append(_quote(submission, lang, translations))
+            unlinked.append(_quote(submission, lang, translations, labels, names))
     subregion_order = [item.code for item in reference.SUBREGIONS] + [NO_REGION]
     out = []
     for number in sorted(chapters):
