@@ -29,6 +29,7 @@ def create_app(config=None):
     database.configure(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    security.init_app(app)  # before csrf: its malformed-request check must run first
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -36,7 +37,6 @@ def create_app(config=None):
     app.url_value_preprocessor(i18n.pull_lang)
     app.url_defaults(i18n.add_lang)
     app.jinja_env.globals.update(web.template_globals())
-    security.init_app(app)
     mail.init_app(app)
     errors.init_app(app)
 

@@ -101,8 +101,6 @@ def report_json(report):
 @bp.route("/reports")
 def reports_list():
     """Published reports, the newest call first: the latest build per call and language."""
-    from flask_login import AnonymousUserMixin
-
     from .reports import services as reports
 
-    return _public(jsonify([report_json(item) for item in reports.downloadable(AnonymousUserMixin())]))
+    return _public(jsonify([report_json(item) for item in reports.latest_reports(published_only=True)]))

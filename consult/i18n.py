@@ -66,6 +66,14 @@ def select_timezone():
     return current_app.config["CONSULT_TIMEZONE"]
 
 
+def today(moment=None):
+    """The date in the group's own time zone (CONSULT_TIMEZONE)."""
+    from .database import utcnow
+
+    zone = ZoneInfo(current_app.config.get("CONSULT_TIMEZONE") or "UTC")
+    return (moment or utcnow()).astimezone(zone).date()
+
+
 def current_lang():
     return str(get_locale() or "ar")
 

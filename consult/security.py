@@ -31,12 +31,12 @@ def is_malformed(req):
 
 
 def init_app(app):
+    # create_app calls this before csrf.init_app: this check runs first, since Flask-WTF's CSRF check
+    # reads the field names (and fails on a None).
+    @app.before_request
     def refuse_malformed():
         if is_malformed(request):
             abort(400)
-
-    # First of the checks before each request: Flask-WTF's CSRF check reads the field names (and fails on a None).
-    app.before_request_funcs.setdefault(None, []).insert(0, refuse_malformed)
 
     @app.after_request
     def set_headers(response):

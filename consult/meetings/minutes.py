@@ -4,9 +4,7 @@ No request in here: views, the `consult remind` command and tests call these
 functions with plain values. Functions that change data commit.
 """
 import re
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from markupsafe import Markup, escape
 from sqlalchemy import case, select
 from sqlalchemy.orm import contains_eager
@@ -14,7 +12,7 @@ from sqlalchemy.orm import contains_eager
 from ..auth.models import User
 from ..database import utcnow
 from ..extensions import db
-from ..i18n import LANGUAGES, pick
+from ..i18n import LANGUAGES, pick, today  # noqa: F401  (today: minutes.today() for the views)
 from .models import MINUTES_LANGUAGES, ActionItem, Decision, Meeting, Minutes
 
 _BLANK_LINES = re.compile(r"\n[ \t]*\n+")
@@ -167,12 +165,6 @@ def open_actions(user):
 
 
 # ---------------------------------------------------------------- reminders
-
-def today(moment=None):
-    """The date in the group's own time zone (CONSULT_TIMEZONE)."""
-    zone = ZoneInfo(current_app.config.get("CONSULT_TIMEZONE") or "UTC")
-    return (moment or utcnow()).astimezone(zone).date()
-
 
 def overdue_unreminded(on=None):
     """Open actions past their due date whose owner has an active account and has not been reminded."""

@@ -4,13 +4,10 @@ Views, CLI commands, the demo and tests call these functions with plain values.
 Functions that change data commit their own transaction, or roll it back and
 raise, so nothing is ever half-saved.
 """
-import secrets
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -23,6 +20,8 @@ from ..extensions import db
 from ..mail import services as mail
 from ..text import normalise_name
 from ..web import external_url
+from ..consultations.services import new_form_key  # noqa: F401  (the nomination form's key, as the submission form's)
+from ..i18n import today
 from .models import (
     GENDERS,
     GROUP_ROLES,
@@ -62,12 +61,6 @@ class ClosedError(Exception):
 
 class NotFound(Exception):
     pass
-
-
-def today(moment=None):
-    """The date in the group's own time zone (CONSULT_TIMEZONE)."""
-    zone = ZoneInfo(current_app.config.get("CONSULT_TIMEZONE") or "UTC")
-    return (moment or utcnow()).astimezone(zone).date()
 
 
 # ---------------------------------------------------------------- organisations
@@ -112,7 +105,7 @@ def find_or_create_organisation(name, **values):
     key = normalise_name(name)
     if not key:
         return None
-    found = db.session.scalar(select(Organisation).where(Organisation.name_key == key))
+    found = organisation_by_name(name)
     if found is not None:
         return found
     values = {k: v for k, v in values.items() if k in ORGANISATION_FIELDS and k != "name"}
@@ -121,7 +114,7 @@ def find_or_create_organisation(name, **values):
         with db.session.begin_nested():  # another request may create it at the same moment
             db.session.add(organisation)
     except IntegrityError:
-        return db.session.scalar(select(Organisation).where(Organisation.name_key == key))
+        return organisation_by_name(name)
     return organisation
 
 
@@ -502,10 +495,6 @@ def send_term_reminders(now=None):
 
 
 # ---------------------------------------------------------------- nominations
-
-def new_form_key():
-    return secrets.token_urlsafe(24)
-
 
 def list_calls(public=False):
     query = select(NominationCall).order_by(NominationCall.closes_at.desc())

@@ -52,4 +52,5 @@ def worker(burst):
 
     if not current_app.config.get("CONSULT_QUEUE_URL"):
         raise click.ClickException("CONSULT_QUEUE_URL is not set: reports are built in the web process.")
-    Worker([queue()], connection=queue().connection).work(burst=burst)
+    reports = queue()
+    Worker([reports], connection=reports.connection).work(burst=burst)

@@ -15,6 +15,7 @@ translations into the report's language, one for the status counts), so 100 and 
 submissions cost the same number of round trips.
 """
 import hashlib
+from collections import Counter
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,13 +94,6 @@ def _rows(counter, label, order=None):
     return sorted(items, key=lambda row: (-row["count"], row["label"]))
 
 
-def _count(values):
-    counter = {}
-    for value in values:
-        counter[value] = counter.get(value, 0) + 1
-    return counter
-
-
 def _paragraphs(text):
     return [part.strip() for part in (text or "").replace("\r\n", "\n").split("\n\n") if part.strip()]
 
@@ -165,19 +159,19 @@ def _statistics(submissions, lang):
     def share(rows):
         return {"rows": rows, "total": len(submissions)}
 
-    objectives = _count(number for s in submissions for number in sorted(set(s.effective_objectives or [])))
+    objectives = Counter(number for s in submissions for number in sorted(set(s.effective_objectives or [])))
     subregion_order = [item.code for item in reference.SUBREGIONS] + [NO_REGION]
     return [
         {"key": "objective", **share(_rows(
             objectives, lambda n: reference.objective(n).short.get(lang), order=lambda n: n))},
         {"key": "subregion", **share(_rows(
-            _count(_subregion_code(s.country) for s in submissions), lambda c: _subregion_label(c, lang),
+            Counter(_subregion_code(s.country) for s in submissions), lambda c: _subregion_label(c, lang),
             order=subregion_order.index))},
-        {"key": "country", **share(_rows(_count(s.country for s in submissions), lambda c: _country_label(c, lang)))},
+        {"key": "country", **share(_rows(Counter(s.country for s in submissions), lambda c: _country_label(c, lang)))},
         {"key": "constituency", **share(_rows(
-            _count(s.constituency for s in submissions), lambda c: reference.constituency(c).label(lang)))},
+            Counter(s.constituency for s in submissions), lambda c: reference.constituency(c).label(lang)))},
         {"key": "language", **share(_rows(
-            _count(s.language for s in submissions), _language_names(lang).get,
+            Counter(s.language for s in submissions), _language_names(lang).get,
             order=["ar", "en", "fr"].index))},
     ]
 
@@ -221,7 +215,7 @@ def _chapters(submissions, lang, translations):
 
 
 def _principles(submissions, lang):
-    counter = _count(code for s in submissions for code in sorted(set(s.principles or [])))
+    counter = Counter(code for s in submissions for code in sorted(set(s.principles or [])))
     order = [item.code for item in reference.PRINCIPLES]
     return _rows(counter, lambda code: reference.principle(code).label(lang), order=order.index)
 

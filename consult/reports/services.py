@@ -228,6 +228,12 @@ def builds_of(consultation):
     return reports
 
 
+def refresh(report):
+    """The report, marked failed if its build died (silent past the time limit)."""
+    _expire_stale([report], utcnow())
+    return report
+
+
 def file_path(report):
     return uploads.path_of(report.stored_name)
 
@@ -242,11 +248,20 @@ def publish(report, actor, published=True):
     db.session.commit()
 
 
+def _sees_unpublished(user):
+    return user.is_authenticated and user.role in ("member", "secretariat")
+
+
 def downloadable(user):
     """Ready reports the reader may download: every one for members and the secretariat,
     published ones for everyone else. The newest per call and language."""
+    return latest_reports(published_only=not _sees_unpublished(user))
+
+
+def latest_reports(published_only=True):
+    """The newest ready report per call and language, the latest call first."""
     query = select(Report).where(Report.status == "ready").order_by(Report.id.desc())
-    if not (user.is_authenticated and user.role in ("member", "secretariat")):
+    if published_only:
         query = query.where(Report.published_at.is_not(None))
     latest = {}
     for report in db.session.scalars(query):
@@ -257,6 +272,4 @@ def downloadable(user):
 def may_download(report, user):
     if not report.is_ready:
         return False
-    if report.published_at is not None:
-        return True
-    return user.is_authenticated and user.role in ("member", "secretariat")
+    return report.published_at is not None or _sees_unpublished(user)

@@ -37,12 +37,9 @@ def _report_or_404(report_id):
 @bp.get("/reports/")
 def index():
     reports = services.downloadable(current_user)
-    workspaces = consultations.list_consultations(include_drafts=False) if _is_secretariat() else []
+    is_secretariat = current_user.is_authenticated and current_user.is_secretariat
+    workspaces = consultations.list_consultations(include_drafts=False) if is_secretariat else []
     return render_template("reports/index.html", reports=reports, workspaces=workspaces)
-
-
-def _is_secretariat():
-    return current_user.is_authenticated and current_user.role == "secretariat"
 
 
 @bp.get("/reports/<int:report_id>.pdf")
@@ -104,8 +101,7 @@ def build(slug):
 @bp.get("/reports/builds/<int:report_id>")
 @secretariat_required
 def progress(report_id):
-    report = _report_or_404(report_id)
-    services.builds_of(report.consultation)  # marks a dead build as failed
+    report = services.refresh(_report_or_404(report_id))
     return render_template("reports/progress.html", report=report, publish_form=PublishForm())
 
 
@@ -113,8 +109,7 @@ def progress(report_id):
 @secretariat_required
 def progress_state(report_id):
     """What the progress page's script polls: the build's state, in the page's language."""
-    report = _report_or_404(report_id)
-    services.builds_of(report.consultation)
+    report = services.refresh(_report_or_404(report_id))
     response = jsonify(status=report.status, pending=report.is_pending, progress=report.progress,
                        stage=str(STAGE_LABELS.get(report.stage, report.stage)))
     response.headers["Cache-Control"] = "no-store"
