@@ -86,6 +86,8 @@ def load(instance_path, overrides=None):
         "CONSULT_REPORT_TIMEOUT": int(os.environ.get("CONSULT_REPORT_TIMEOUT", "1800")),
         "CONSULT_TRANSLATE_URL": os.environ.get("CONSULT_TRANSLATE_URL") or None,
         "CONSULT_TRANSLATE_KEY": os.environ.get("CONSULT_TRANSLATE_KEY") or None,
+        # The submission form is rendered once per language and time zone, kept this many seconds (0: never).
+        "CONSULT_PAGE_CACHE_SECONDS": float(os.environ.get("CONSULT_PAGE_CACHE_SECONDS", "10")),
         "RATELIMIT_SUBMIT": os.environ.get("CONSULT_RATELIMIT_SUBMIT", "20 per hour"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

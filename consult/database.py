@@ -1,5 +1,6 @@
 """Engine settings that differ between SQLite and PostgreSQL."""
 import logging
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
 
@@ -46,6 +47,32 @@ def configure(app):
                 raise
             log.warning("database connection lost at the end of a request: %s", type(error.orig).__name__)
             db.session.remove()
+
+
+@contextmanager
+def reading_before_writing():
+    """The reads before a writing request's writes, in a transaction of their own on SQLite.
+
+    A writing request takes SQLite's one write lock at its first query (BEGIN IMMEDIATE); the
+    lookups and checks before its writes (the call, the form, the files) need not keep other
+    writers waiting. What was read stays loaded; the writes begin a transaction of their own.
+    """
+    from .extensions import db
+
+    if not write_intent.get() or db.session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    token = write_intent.set(False)
+    try:
+        yield
+    finally:
+        write_intent.reset(token)
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def _sqlite_on_connect(dbapi_connection, _record):

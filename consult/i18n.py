@@ -1,9 +1,12 @@
 """Languages and time zones: the URL prefix picks the language, the reader picks the zone."""
+import functools
 from zoneinfo import ZoneInfo, available_timezones
 
+from babel import support
 from flask import abort, current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 LANGUAGES = ("ar", "en", "fr")
 RTL_LANGUAGES = frozenset({"ar"})
@@ -52,8 +55,13 @@ def browser_language():
     return request.accept_languages.best_match(LANGUAGES) or "ar"
 
 
+@functools.cache
+def _zone_names():
+    return frozenset(available_timezones())  # reads the whole tz database: once per process
+
+
 def valid_zone(name):
-    return bool(name) and name in available_timezones()
+    return bool(name) and name in _zone_names()
 
 
 def select_timezone():
@@ -72,6 +80,17 @@ def today(moment=None):
 
     zone = ZoneInfo(current_app.config.get("CONSULT_TIMEZONE") or "UTC")
     return (moment or utcnow()).astimezone(zone).date()
+
+
+@functools.cache
+def _wtforms_catalog(lang):
+    return support.Translations.load(messages_path(), [lang], domain="wtforms")
+
+
+def wtforms_translations():
+    """WTForms' own messages ("Not a valid choice") in the page's language, read once per language
+    (Flask-WTF reads the catalog again on every request)."""
+    return _wtforms_catalog(current_lang())
 
 
 def current_lang():

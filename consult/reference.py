@@ -524,8 +524,19 @@ def choices(items, lang="en"):
     countries by their name in `lang` (regional and global first),
     subregions and constituencies in the order given.
     """
-    items = sorted(items, key=lambda item: item.sort_key(lang))  # stable
-    return [(item.code, item.choice_label(lang)) for item in items]
+    key = (id(items), lang)
+    kept = _CHOICES.get(key)
+    if kept is not None and kept[0] is items:
+        return list(kept[1])
+    ordered = sorted(items, key=lambda item: item.sort_key(lang))  # stable
+    result = [(item.code, item.choice_label(lang)) for item in ordered]
+    if isinstance(items, tuple) and len(_CHOICES) < 256:
+        # Kept for the module's constant tuples (the entry holds the tuple, so its id stays its own).
+        _CHOICES[key] = (items, tuple(result))
+    return result
+
+
+_CHOICES = {}
 
 
 def grouped_objective_choices(lang="en"):

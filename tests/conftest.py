@@ -78,6 +78,8 @@ def make_app(database_url, **overrides):
         "CONSULT_TIMEZONE": "Asia/Beirut",
         "RATELIMIT_LOGIN": "1000 per minute",
         "CONSULT_UPLOAD_DIR": UPLOAD_DIR,
+        # Tests make calls of the same address one after the other; test_page_cache.py turns it on.
+        "CONSULT_PAGE_CACHE_SECONDS": 0,
         **overrides,
     })
     app.test_client_class = FreshContextClient

@@ -64,3 +64,39 @@ def test_demo_is_idempotent(app, db):
     _db.session.commit()
     again = {table.name: _db.session.scalar(select(func.count()).select_from(table)) for table in _db.metadata.sorted_tables}
     assert again == counts
+
+
+def test_reads_before_a_submission_do_not_hold_sqlites_write_lock(app, db, is_postgres, create_consultation):
+    """On SQLite a POST takes the write lock at its first query; the lookups before its writes leave it free."""
+    import sqlite3
+
+    from consult import database
+    from consult.consultations import services
+
+    create_consultation()
+    if is_postgres:  # no database-wide lock there: the reads simply stay in the request's transaction
+        with app.test_request_context("/", method="POST"), database.reading_before_writing():
+            assert services.get_consultation("gcm-review-2026").slug == "gcm-review-2026"
+        return
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+
+    def other_writer_can_begin():
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            other.close()
+
+    with app.test_request_context("/", method="POST"):
+        db.session.remove()
+        with database.reading_before_writing():
+            consultation = services.get_consultation("gcm-review-2026")
+        assert other_writer_can_begin()
+        assert consultation.slug == "gcm-review-2026"  # still loaded, no new query
+        services.get_consultation("gcm-review-2026")  # a writing request's query: the lock is taken
+        assert not other_writer_can_begin()
+        db.session.rollback()

@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from .. import reference
+from .. import i18n, reference
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_lang
 from .uploads import MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES
 
@@ -24,6 +24,10 @@ OUTSIDE_REGION = "other"
 
 class SubmissionForm(FlaskForm):
     """The public form; its choices are labelled in the page's language."""
+
+    class Meta:
+        def get_translations(self, form):  # the busiest form: its catalog read once per language
+            return i18n.wtforms_translations()
 
     org_name = StringField(_l("Name of your organisation"), validators=[DataRequired(), Length(max=300)])
     constituency = SelectField(_l("Your organisation is"), validators=[DataRequired()])

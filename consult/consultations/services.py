@@ -167,24 +167,31 @@ def submit(consultation, values, files=(), form_key=None, page_lang="en", draft=
     `files` are uploads.CheckedFile. A second call with the same form_key returns the first
     submission instead of making another (double click, resent POST).
     """
-    if not consultation.is_accepting(now):
-        raise ClosedError(consultation.slug)
     form_key = form_key or new_form_key()
-    existing = _by_form_key(consultation, form_key)
-    if existing is not None:
-        return SubmitResult(existing, None, False)
     token = secrets.token_urlsafe(32)
-    submission = Submission(consultation=consultation, form_key=form_key, page_lang=page_lang,
-                            status="draft" if draft else "received", token_hash=_hash_token(token))
-    _apply(submission, values)
     stored = []
     try:
-        db.session.add(submission)
+        # The files first (written and synced before any lock is taken), then every lookup, then the
+        # rows in one flush: the transaction's locks (SQLite's one writer, PostgreSQL's row of the
+        # call's counter) are held briefly.
+        attachments = _store_files(files, stored)
+        if not consultation.is_accepting(now):
+            raise ClosedError(consultation.slug)
+        existing = _by_form_key(consultation, form_key)
+        if existing is not None:
+            _discard(stored)
+            return SubmitResult(existing, None, False)
+        with db.session.no_autoflush:
+            submission = Submission(consultation=consultation, form_key=form_key, page_lang=page_lang,
+                                    status="draft", token_hash=_hash_token(token), attachments=attachments)
+            db.session.add(submission)
+            _apply(submission, values)
+            _link_organisation(submission)
+            if not draft:
+                _finalise(submission, now)
         db.session.flush()
-        _link_organisation(submission)
-        _attach(submission, files, stored)
         if not draft:
-            _finalise(submission, now)
+            _record_received(submission)
         _send_link(submission, token, "receipt" if not draft else "draft")
         db.session.commit()
     except IntegrityError:
@@ -202,22 +209,28 @@ def submit(consultation, values, files=(), form_key=None, page_lang="en", draft=
 
 
 def _finalise(submission, now=None):
-    """A draft or new submission becomes received: reference number, consent time, duplicates."""
-    submission.number = _next_number(submission.consultation)
-    submission.reference = reference_for(submission.consultation, submission.number)
+    """A draft or new submission becomes received: consent time, possible duplicate, reference number."""
     submission.status = "received"
     submission.submitted_at = now or utcnow()
     submission.consent_at = submission.submitted_at
     submission.duplicate_of_id = _possible_duplicate(submission)
+    # Last: on PostgreSQL the call's row stays locked from here to the commit.
+    submission.number = _next_number(submission.consultation)
+    submission.reference = reference_for(submission.consultation, submission.number)
+
+
+def _record_received(submission):
     audit.record(None, "submission.received", submission, reference=submission.reference)
 
 
-def _attach(submission, files, stored):
-    """Write each checked file to disk and attach it; `stored` collects the names for clean-up."""
+def _store_files(files, stored):
+    """Write each checked file to disk; its Attachment rows. `stored` collects the names for clean-up."""
+    attachments = []
     for checked in files:
         columns = uploads.store_checked(checked)
         stored.append(columns["stored_name"])
-        submission.attachments.append(Attachment(**columns))
+        attachments.append(Attachment(**columns))
+    return attachments
 
 
 def _discard(stored_names):
@@ -234,15 +247,15 @@ def _possible_duplicate(submission):
     """An earlier submission to the same call from the same organisation, or with the same text."""
     if not submission.org_name_key and not submission.search_text:
         return None
-    return db.session.scalar(
-        select(Submission.id).where(
-            Submission.consultation_id == submission.consultation_id,
-            Submission.id != submission.id,
-            Submission.status.not_in(("draft", "withdrawn")),
-            or_(Submission.org_name_key == submission.org_name_key,
-                Submission.search_text == submission.search_text),
-        ).order_by(Submission.id).limit(1)
+    query = select(Submission.id).where(
+        Submission.consultation_id == submission.consultation.id,
+        Submission.status.not_in(("draft", "withdrawn")),
+        or_(Submission.org_name_key == submission.org_name_key,
+            Submission.search_text == submission.search_text),
     )
+    if submission.id is not None:  # a draft being sent is not its own duplicate
+        query = query.where(Submission.id != submission.id)
+    return db.session.scalar(query.order_by(Submission.id).limit(1))
 
 
 def _send_link(submission, token, kind):
@@ -278,10 +291,10 @@ def update_by_submitter(submission, values, files=(), remove_ids=(), send=False,
     stored = []
     try:
         _link_organisation(submission)
-        submission.attachments = keep
-        _attach(submission, files, stored)
+        submission.attachments = keep + _store_files(files, stored)
         if submission.status == "draft" and send:
             _finalise(submission, now)
+            _record_received(submission)
             _send_receipt(submission)
         else:
             audit.record(None, "submission.edited", submission)

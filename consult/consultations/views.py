@@ -1,10 +1,14 @@
 """Public pages of the calls for input, the submission form and the submitter's private link."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_timezone
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 
-from .. import reference
+from .. import database, reference
+from ..database import utcnow
 from ..extensions import limiter
 from ..i18n import current_lang
+from ..pagecache import page_cache
 from ..web import render_form
 from . import services, uploads
 from .forms import DraftForm, SubmissionForm
@@ -63,7 +67,14 @@ def show(slug):
 @bp.route("/consultations/<slug>/submit", methods=["GET", "POST"])
 @limiter.limit(_submit_limit, methods=["POST"])
 def submit(slug):
-    consultation = _consultation_or_404(slug)
+    cache = page_cache("submission_form")
+    cache_key = (slug, current_lang(), str(get_timezone()))
+    if cache.usable():
+        page = cache.get(cache_key, csrf_token=generate_csrf(), form_key=services.new_form_key())
+        if page is not None:
+            return page
+    with database.reading_before_writing():
+        consultation = _consultation_or_404(slug)
     if not consultation.is_accepting():
         status = 200 if request.method == "GET" else 409
         return render_template("consultations/closed.html", consultation=consultation), status
@@ -92,7 +103,11 @@ def submit(slug):
             if saving_draft:
                 flash(_("Your draft is saved. We sent a link to %(email)s to come back to it.", email=result.submission.contact_email), "success")
             return redirect(url_for("submissions.show", token=result.token, new=None if saving_draft else 1))
-    return render_form("consultations/submit.html", form, consultation=consultation)
+    page, status = render_form("consultations/submit.html", form, consultation=consultation)
+    if status == 200 and cache.usable():
+        cache.put(cache_key, page, seconds=(consultation.closes_at - utcnow()).total_seconds(),
+                  csrf_token=generate_csrf(), form_key=form.form_key.data)
+    return page, status
 
 
 @submissions_bp.route("/submissions/<token>/", methods=["GET", "POST"], endpoint="show")
