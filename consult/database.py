@@ -49,6 +49,15 @@ def configure(app):
             db.session.remove()
 
 
+# The largest id both databases store in an INTEGER column (a bigger one makes PostgreSQL fail the query).
+MAX_ROW_ID = 2**31 - 1
+
+
+def is_row_id(value):
+    """Whether `value` (from a signed link or a cookie) can be a row's id: an int in the column's range."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID
+
+
 @contextmanager
 def reading_before_writing():
     """The reads before a writing request's writes, in a transaction of their own on SQLite.

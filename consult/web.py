@@ -7,14 +7,14 @@ from werkzeug.routing import IntegerConverter
 from flask_babel import lazy_gettext as _l
 
 from . import i18n, reference
-from .database import utcnow
+from .database import MAX_ROW_ID, utcnow
 
 
 class DatabaseIdConverter(IntegerConverter):
     """<int:...> with an upper bound that both databases can store."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ROW_ID)
         super().__init__(map, *args, **kwargs)
 
 

@@ -592,9 +592,10 @@ def password_link(app, user, shape):
     return token_variant(shape, real)
 
 
-# (Only the app's key signs these, so ids that the app never signs (beyond the database's integers, none
-# at all) are left out: nobody else can send them.)
-ODD_PASSWORD_PAYLOADS = ([1], "u", {"u": "1"}, {"u": True}, None, {"u": [1]}, {"u": 2**31 - 1})
+# Only the app's key signs these; ids it never signs (beyond the database's integers, negative) are
+# still refused cleanly, should the key ever leak.
+ODD_PASSWORD_PAYLOADS = ([1], "u", {"u": "1"}, {"u": True}, None, {"u": [1]}, {"u": 2**31 - 1}, {"u": 2**31},
+                         {"u": 2**64}, {"u": -1})
 
 
 @fuzz(14)
@@ -646,10 +647,14 @@ def rsvp_link(app, invitation, member_invitation, past_invitation, shape):
         "bool_id": signed.dumps({"i": True}),
         "list": signed.dumps([invitation.id]),
         "unknown": signed.dumps({"i": 2**31 - 1}),
+        "beyond_int": signed.dumps({"i": 2**31}),
+        "beyond_bigint": signed.dumps({"i": 2**64}),
+        "negative": signed.dumps({"i": -5}),
     }.get(shape) or token_variant(shape, real)
 
 
-RSVP_SHAPES = ("expired", "member", "other_key", "string_id", "bool_id", "list", "unknown")
+RSVP_SHAPES = ("expired", "member", "other_key", "string_id", "bool_id", "list", "unknown", "beyond_int",
+               "beyond_bigint", "negative")
 
 
 @fuzz(25)

@@ -5,7 +5,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from ..database import utcnow
+from ..database import is_row_id, utcnow
 from ..extensions import db
 from .models import ROLES, User
 
@@ -80,7 +80,8 @@ def user_from_password_token(token, max_age=None):
         raise LinkError("expired")
     except BadSignature:
         raise LinkError("invalid")
-    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    user_id = data.get("u") if isinstance(data, dict) else None
+    user = db.session.get(User, user_id) if is_row_id(user_id) else None
     if user is None or not user.active or user.password_fingerprint != data.get("f"):
         raise LinkError("invalid")
     return user
@@ -89,7 +90,7 @@ def user_from_password_token(token, max_age=None):
 def load_user(user_id):
     """Flask-Login's loader: the id carries the password fingerprint."""
     uid, _, fingerprint = (user_id or "").partition(":")
-    if not uid.isdigit():
+    if not (uid.isascii() and uid.isdigit() and len(uid) < 12 and is_row_id(int(uid))):
         return None
     user = db.session.get(User, int(uid))
     if user is None or user.password_fingerprint != fingerprint:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import defer, raiseload
 from .. import reference
 from ..audit import services as audit
 from ..auth.access import login_required, secretariat_required
+from ..database import is_row_id
 from ..extensions import db
 from ..i18n import current_lang
 from ..web import render_form, submission_status_label
@@ -33,7 +34,6 @@ bp = Blueprint("review", __name__)
 PER_PAGE = 50
 AUDIT_PAGE = 200
 # Ids are 32-bit integers in the schema; a larger number in an address is simply unknown (SQLite would overflow).
-MAX_ID = 2**31 - 1
 
 # Language names inside a sentence, in the reader's language ("Translated from Arabic").
 LANGUAGE_LABELS = {
@@ -193,7 +193,7 @@ def attachment(submission_id, attachment_id):
 
 def _reviewable_or_abort(submission_id):
     """The submission if this reader may review it: 404 unknown, 403 not theirs."""
-    submission = db.session.get(Submission, submission_id) if submission_id <= MAX_ID else None
+    submission = db.session.get(Submission, submission_id) if is_row_id(submission_id) else None
     if submission is None or submission.status == "draft":
         abort(404)
     if not services.can_review(current_user, submission.consultation):
@@ -352,7 +352,7 @@ def _machine_may_fill(item):
 @secretariat_required
 def audit_log():
     before = request.args.get("before", "")
-    if before and not (before.isascii() and before.isdigit() and int(before) <= MAX_ID):
+    if before and not (before.isascii() and before.isdigit() and len(before) < 12 and is_row_id(int(before))):
         abort(400)
     entries = audit.recent(AUDIT_PAGE, before_id=int(before) if before else None)
     return render_template("consultations/review/audit.html", entries=entries, objects=_audit_objects(entries),

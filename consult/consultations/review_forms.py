@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import reference
+from ..database import is_row_id
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_lang
 from ..web import submission_status_label
 from . import services
@@ -21,7 +22,6 @@ TAG_COUNT = 20
 # Translations may run longer than their original (Arabic and French often do).
 TRANSLATION_LIMIT = 2 * TEXT_LIMIT
 BULK_LIMIT = 500
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in the schema
 # Tags are separated by commas, Latin or Arabic.
 _TAG_SEPARATORS = re.compile("[,،]")
 
@@ -128,7 +128,7 @@ class BulkForm(FlaskForm):
     def validate_ids(self, field):
         if not field.data:
             raise ValidationError(_l("Please tick at least one submission."))
-        if any(not 0 < number <= MAX_ID for number in field.data):
+        if not all(is_row_id(number) for number in field.data):
             raise ValidationError(_l("Some of the ticked submissions do not exist. Nothing was changed."))
         if len(field.data) > BULK_LIMIT:
             raise ValidationError(_l("Please choose at most %(n)d submissions at a time.", n=BULK_LIMIT))

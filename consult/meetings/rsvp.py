@@ -6,7 +6,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from ..database import utcnow
+from ..database import is_row_id, utcnow
 from ..extensions import db
 from .models import RESPONSES, Invitation
 
@@ -65,7 +65,7 @@ def invitation_from_token(token):
     except BadSignature:
         raise LinkError("invalid") from None
     invitation_id = data.get("i") if isinstance(data, dict) else None
-    if not isinstance(invitation_id, int) or isinstance(invitation_id, bool):
+    if not is_row_id(invitation_id):
         raise LinkError("invalid")
     invitation = db.session.get(Invitation, invitation_id)
     # Links are for observers; members answer from the meeting page once signed in.
