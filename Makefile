@@ -42,7 +42,7 @@ demo: db
 
 # After changing user-facing strings: extract them and merge into the catalogs.
 extract: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k pgettext_l:1c,2 -k lazy_pgettext:1c,2 --no-location --sort-output -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 # The load run and the benchmarks also need the "bench" extra (gunicorn, aiohttp) and the test one (aiosmtpd).

@@ -7,18 +7,20 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2),
+            "pgettext": ((1, "c"), 2), "pgettext_l": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
 METHOD_MAP = [("consult/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 
 
 def extracted_ids():
+    """(msgid, context) of every string; context is None but for the words that differ by use ("Declined")."""
     ids = set()
-    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+    for _filename, _lineno, message, _comments, context in extract_from_dir(
         str(ROOT), METHOD_MAP, keywords=KEYWORDS
     ):
-        ids.add(message if isinstance(message, str) else message[0])
+        ids.add((message if isinstance(message, str) else message[0], context))
     return ids
 
 
@@ -37,7 +39,8 @@ def ids():
 @pytest.mark.parametrize("lang", ["ar", "fr"])
 def test_catalog_has_every_extracted_string(ids, lang):
     messages = catalog(lang)
-    missing = sorted(i for i in ids if messages.get(i) is None)
+    missing = sorted(f"{i} ({context})" if context else i for i, context in ids
+                     if messages.get(i, context=context) is None)
     assert not missing, f"not in {lang} catalog (run `make extract`): {missing[:10]}"
 
 
@@ -46,7 +49,8 @@ def test_catalog_entries_are_translated_not_fuzzy(ids, lang):
     messages = catalog(lang)
     bad = []
     for message in messages:
-        if not message.id or message.id not in ids and (not isinstance(message.id, tuple) or message.id[0] not in ids):
+        first = message.id[0] if isinstance(message.id, tuple) else message.id
+        if not message.id or (first, message.context) not in ids:
             continue
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         if message.fuzzy or not all(strings):
@@ -68,9 +72,9 @@ def test_placeholders_survive_translation(lang):
 
 def test_arabic_is_arabic_and_french_is_not_english(ids):
     arabic, french = catalog("ar"), catalog("fr")
-    for message_id in ids:
-        assert ARABIC.search(_first(arabic.get(message_id).string)), f"ar copy of English: {message_id!r}"
-    same = [i for i in ids if _first(french.get(i).string) == i and len(i) > 12]
+    for message_id, context in ids:
+        assert ARABIC.search(_first(arabic.get(message_id, context=context).string)), f"ar copy of English: {message_id!r}"
+    same = [i for i, context in ids if _first(french.get(i, context=context).string) == i and len(i) > 12]
     assert len(same) < len(ids) // 20, f"fr copies English: {same[:5]}"
 
 

@@ -3,6 +3,7 @@ from datetime import timezone
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext_l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, HiddenField, IntegerField, RadioField,
                      SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, URLField)
@@ -26,7 +27,7 @@ END_REASON_LABELS = {"resigned": _l("Resigned"), "other": _l("Other reason")}
 STATUS_LABELS = {"current": _l("Current"), "upcoming": _l("Starts later"),
                  "waiting": _l("Waiting for the declarations"), "past": _l("Past")}
 APPLICATION_STATUS_LABELS = {"received": _l("Received"), "shortlisted": _l("Shortlisted"),
-                             "selected": _l("Selected"), "declined": _l("Declined")}
+                             "selected": _l("Selected"), "declined": pgettext_l("nomination", "Declined")}
 CALL_STATUS_LABELS = {"draft": _l("Draft: only the secretariat sees it"),
                       "open": _l("Open: published, takes nominations until the deadline"),
                       "closed": _l("Closed: takes nothing")}
@@ -258,7 +259,7 @@ class DecisionForm(FlaskForm):
 
     action = RadioField(_l("Decision"), validators=[InputRequired()], choices=[
         SelectChoice("shortlist", _l("Shortlist")), SelectChoice("select", _l("Select")),
-        SelectChoice("decline", _l("Decline"))])
+        SelectChoice("decline", pgettext_l("nomination", "Decline"))])
     reason = TextAreaField(_l("Reason (sent to the applicant; required to decline)"),
                            validators=[Optional(), Length(max=TEXT_LIMIT)])
     role = SelectField(_l("Role on the group"), choices=_choices(ROLE_LABELS), validate_choice=False)

@@ -173,3 +173,20 @@ def test_selection_that_breaks_a_rule_saves_nothing(app, smtp, secretariat_clien
 
     assert smtp.messages == []
     assert _db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1  # the receipt only
+
+
+def test_declining_an_application_is_not_worded_as_declining_a_meeting(app):
+    """"Decline" is one English word for two acts: in Arabic and French they read differently."""
+    from flask_babel import force_locale
+
+    from consult.meetings.forms import ANSWER_BUTTONS
+    from consult.membership.forms import APPLICATION_STATUS_LABELS, DecisionForm
+
+    with app.test_request_context("/ar/"):
+        for lang in ("ar", "fr"):
+            with force_locale(lang):
+                decline_choice = dict((c.value, str(c.label)) for c in DecisionForm.action.kwargs["choices"])["decline"]
+                assert decline_choice != str(ANSWER_BUTTONS["declined"])
+                assert str(APPLICATION_STATUS_LABELS["declined"]) not in ("Declined", str(ANSWER_BUTTONS["declined"]))
+        with force_locale("ar"):
+            assert str(APPLICATION_STATUS_LABELS["declined"]) == "مرفوض"
