@@ -131,3 +131,14 @@ def test_timezone_picker_never_redirects_elsewhere(client):
 
     response = post_form(client, "/en/timezone", {"timezone": "UTC", "next": "//evil.example/"})
     assert response.headers["Location"] == "/en/"
+
+
+def test_every_rate_limit_is_on_post():
+    """Reading requests skip the limiter (consult.extensions): a limit on GET would silently never apply."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "consult"
+    uses = [(path.name, line.strip()) for path in root.rglob("*.py")
+            for line in path.read_text(encoding="utf-8").splitlines() if "@limiter.limit(" in line]
+    assert len(uses) >= 4
+    assert all('methods=["POST"]' in line for _name, line in uses), uses
