@@ -1,5 +1,6 @@
 """Meeting pages (under /<lang>) and calendar files (no language prefix)."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -456,7 +457,10 @@ def meeting_ics(meeting_id):
 
 @calendar_bp.route("/calendar/public.ics")
 def public_feed():
-    data = ics.build_calendar(services.public_feed_meetings(), _file_lang(), name=_("Public meetings"))
+    lang = _file_lang()
+    with force_locale(lang):  # the file's language, not the calendar app's
+        name = _("Public meetings")
+    data = ics.build_feed(services.public_feed_meetings(), lang, name=name)
     return _ics_response(data, "public.ics")
 
 
@@ -469,7 +473,9 @@ def private_feed(token):
     meetings = services.feed_meetings(user)
     invitations = services.invitations_by_meeting(user)
     lang = user.locale if user.locale in LANGUAGES else "en"
-    data = ics.build_calendar(meetings, lang, invitations=invitations, name=_("My meetings"))
+    with force_locale(lang):  # the member's language, not the calendar app's
+        name = _("My meetings")
+    data = ics.build_feed(meetings, lang, invitations=invitations, name=name)
     return _ics_response(data, "meetings.ics", private=True)
 
 
