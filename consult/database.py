@@ -4,7 +4,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
 
-from flask import request
+from flask import g, request
 from sqlalchemy import DateTime, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import TypeDecorator
@@ -28,7 +28,14 @@ def configure(app):
 
     @app.before_request
     def note_write_intent():
-        write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+        g.write_intent_token = write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+    @app.teardown_request
+    def forget_write_intent(_error):
+        # What runs after the request in the same thread (a test, a command) writes as before it.
+        token = g.pop("write_intent_token", None)
+        if token is not None:
+            write_intent.reset(token)
 
     # Registered after Flask-SQLAlchemy's own teardown, so it runs first.
     @app.teardown_appcontext
@@ -47,6 +54,17 @@ def configure(app):
                 raise
             log.warning("database connection lost at the end of a request: %s", type(error.orig).__name__)
             db.session.remove()
+
+
+# Indexes that only PostgreSQL has (pg_trgm, for the review queue's search; revision 0009): not on
+# the models, so a comparison of the models with the database leaves them out.
+POSTGRESQL_ONLY_INDEXES = frozenset({
+    "ix_submissions_search_text_trgm", "ix_submissions_org_name_key_trgm", "ix_submissions_reference_trgm"})
+
+
+def compared_with_models(obj, name, type_, reflected, compare_to):
+    """Alembic's include_object: everything but the PostgreSQL-only indexes."""
+    return not (type_ == "index" and reflected and compare_to is None and name in POSTGRESQL_ONLY_INDEXES)
 
 
 # The largest id both databases store in an INTEGER column (a bigger one makes PostgreSQL fail the query).

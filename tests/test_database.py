@@ -5,12 +5,13 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select, text
 
 from consult.auth.models import User
+from consult.database import compared_with_models
 from consult.extensions import db as _db
 
 
 def test_revisions_match_the_models(app, db):
     with _db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": compared_with_models})
         diff = compare_metadata(context, _db.metadata)
     assert diff == [], f"models and migrations differ; run `flask db migrate`: {diff}"
 
@@ -100,3 +101,11 @@ def test_reads_before_a_submission_do_not_hold_sqlites_write_lock(app, db, is_po
         services.get_consultation("gcm-review-2026")  # a writing request's query: the lock is taken
         assert not other_writer_can_begin()
         db.session.rollback()
+
+
+def test_a_reading_request_leaves_no_reading_intent_behind(app, client):
+    from consult.database import write_intent
+
+    assert write_intent.get() is True
+    assert client.get("/healthz").status_code == 200
+    assert write_intent.get() is True, "code after a GET in the same thread would no longer lock SQLite to write"

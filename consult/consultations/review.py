@@ -4,7 +4,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import func, select
 from sqlalchemy.orm import defer, raiseload
 
 from .. import reference
@@ -13,6 +14,7 @@ from ..auth.access import login_required, secretariat_required
 from ..database import is_row_id
 from ..extensions import db
 from ..i18n import current_lang
+from ..text import search_terms
 from ..web import render_form, submission_status_label
 from . import services, translation
 from .forms import OUTSIDE_REGION
@@ -113,16 +115,45 @@ def _queue_args(filters):
 def _queue_page(filters, bulk_form):
     pagination, duplicates = None, {}
     if not filters.errors:
+        wanted = filters.to_filters()
+        query = services.queue_query(current_user, wanted)
         # The rows show no texts, files or translations: leaving them out keeps a sort of 10,000 rows
         # in memory (wide rows spilled it to disk) and saves two queries.
-        query = services.queue_query(current_user, filters.to_filters()).options(
-            *(defer(getattr(Submission, name), raiseload=True) for name in (*TEXT_FIELDS, "search_text")),
-            raiseload(Submission.attachments), raiseload(Submission.translations))
-        pagination = db.paginate(query, page=filters.page.data or 1, per_page=PER_PAGE, max_per_page=PER_PAGE)
+        options = (*(defer(getattr(Submission, name), raiseload=True) for name in (*TEXT_FIELDS, "search_text")),
+                   raiseload(Submission.attachments), raiseload(Submission.translations))
+        page = filters.page.data or 1
+        if search_terms(wanted.query):
+            pagination = SearchPagination(select=query, options=options, session=db.session(), page=page,
+                                          per_page=PER_PAGE, max_per_page=PER_PAGE)
+        else:
+            pagination = db.paginate(query.options(*options), page=page, per_page=PER_PAGE, max_per_page=PER_PAGE)
         duplicates = _visible_references({s.duplicate_of_id for s in pagination.items if s.duplicate_of_id})
     status = 400 if (filters.errors or bulk_form.errors) else 200
     return render_template("consultations/review/queue.html", filters=filters, bulk=bulk_form, pagination=pagination,
                            duplicates=duplicates, queue_args=_queue_args(filters)), status
+
+
+class SearchPagination(SelectPagination):
+    """A page of a search, counted by the same query (count(*) OVER ()).
+
+    Each term is matched with LIKE '%term%' on every submission that the trigram indexes could not
+    rule out (on SQLite, every submission): db.paginate would do that work twice, once for the page
+    and once for its count. Here one query finds the page's ids and the total, and the rows are
+    then read by id. Takes `select` (services.queue_query), `options` (for the rows) and `session`.
+    """
+
+    def _query_items(self):
+        query, session = self._query_args["select"], self._query_args["session"]
+        found = (query.with_only_columns(Submission.id, func.count().over().label("total"))
+                 .limit(self.per_page).offset(self._query_offset).subquery())
+        rows = session.execute(select(Submission, found.c.total).join(found, found.c.id == Submission.id)
+                               .options(*self._query_args["options"]).order_by(Submission.id.desc())).all()
+        # No row: no match at all on the first page; past the last page Pagination answers 404.
+        self._total = rows[0].total if rows else 0
+        return [row[0] for row in rows]
+
+    def _query_count(self):
+        return self._total
 
 
 def _visible_references(ids):
