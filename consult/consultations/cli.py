@@ -32,9 +32,13 @@ def export_submissions(slug, fmt, audience, output):
 @click.command("purge")
 def purge():
     """Remove personal data past its retention period."""
+    from ..membership.services import purge_applications
     from . import services
 
     months = current_app.config["CONSULT_RETENTION_MONTHS"]
     count = services.purge_contacts(months)
     click.echo(f"Contact details (name, e-mail, phone) removed from {count} submission(s) "
                f"to calls whose deadline passed more than {months} month(s) ago.")
+    count = purge_applications(months)
+    click.echo(f"Personal data (applicant, nominee, their texts) removed from {count} nomination(s) "
+               f"to calls for nominations whose deadline passed more than {months} month(s) ago.")

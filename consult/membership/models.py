@@ -199,11 +199,11 @@ class Application(db.Model):
     countries_of_work: Mapped[list] = mapped_column(JSON, default=list)
     website: Mapped[str] = mapped_column(String(300), default="")
     migrant_led: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Personal data: the secretariat only.
+    # Personal data: the secretariat only; removed after the retention period (`consult purge`).
     contact_name: Mapped[str] = mapped_column(String(200))
-    contact_email: Mapped[str] = mapped_column(String(254))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
     nominee_name: Mapped[str] = mapped_column(String(200))
-    nominee_email: Mapped[str] = mapped_column(String(254))
+    nominee_email: Mapped[str | None] = mapped_column(String(254))  # None once removed (unique per call)
     nominee_phone: Mapped[str] = mapped_column(String(50), default="")
     nominee_gender: Mapped[str] = mapped_column(String(12), default="undisclosed")
     nominee_position: Mapped[str] = mapped_column(String(200), default="")
@@ -212,6 +212,7 @@ class Application(db.Model):
     decision_reason: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     term_id: Mapped[int | None] = mapped_column(ForeignKey("terms.id", ondelete="SET NULL"))
+    personal_data_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -577,6 +577,33 @@ def apply(call, values, lang="en", form_key=None, now=None):
     return ApplyResult(application, True)
 
 
+def purge_applications(months, now=None):
+    """Remove the personal data of nominations to calls whose deadline passed more than `months` ago;
+    return how many.
+
+    Who applied and whom they nominated go (names, addresses, phone, position) with the texts that
+    describe the nominee; the organisation, the decision and the nominee's gender (for the group's
+    balance figures) stay. A selected nominee's own details live on in their account and term.
+    """
+    from ..consultations.services import months_before
+
+    now = now or utcnow()
+    applications = db.session.scalars(
+        select(Application).join(NominationCall, NominationCall.id == Application.call_id).where(
+            NominationCall.closes_at < months_before(now, months),
+            Application.personal_data_removed_at.is_(None))
+    ).all()
+    for application in applications:
+        application.contact_name = application.nominee_name = ""
+        application.contact_email = application.nominee_email = None
+        application.nominee_phone = application.nominee_position = ""
+        application.motivation = application.experience = application.decision_reason = ""
+        application.personal_data_removed_at = now
+        audit.record(None, "application.personal_data_removed", application)
+    db.session.commit()
+    return len(applications)
+
+
 def _application_by_key(call, form_key):
     return db.session.scalar(select(Application).where(Application.call_id == call.id,
                                                        Application.form_key == form_key))
@@ -595,7 +622,8 @@ def applications_of(call):
 
 
 def _decidable(application):
-    if application.status in ("selected", "declined"):
+    # Once its personal data are removed, nobody is left to tell or to make a member.
+    if application.status in ("selected", "declined") or application.personal_data_removed_at is not None:
         raise MembershipError("decided")
 
 

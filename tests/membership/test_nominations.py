@@ -190,3 +190,48 @@ def test_declining_an_application_is_not_worded_as_declining_a_meeting(app):
                 assert str(APPLICATION_STATUS_LABELS["declined"]) not in ("Declined", str(ANSWER_BUTTONS["declined"]))
         with force_locale("ar"):
             assert str(APPLICATION_STATUS_LABELS["declined"]) == "مرفوض"
+
+
+def test_purge_removes_nominations_personal_data_after_the_retention_period(app, db, create_call, application_form,
+                                                                            secretariat_client):
+    """`consult purge`: nominations to a call closed over CONSULT_RETENTION_MONTHS ago lose who applied and
+    whom they nominated; recent ones keep everything; a second run changes nothing."""
+    from consult.audit.models import AuditEntry
+
+    old_call = create_call(closes_at=utcnow() + timedelta(days=1))
+    recent_call = create_call(closes_at=utcnow() + timedelta(days=1))
+    made = {}
+    for name, call in (("old", old_call), ("recent", recent_call)):
+        for n in range(2):
+            values = {**application_form, "nominee_email": f"{name}{n}@example.org", "nominee_name": f"PLANTED-{name}-{n}"}
+            made[(name, n)] = services.apply(call, values, lang="ar").application.id
+    services.save_call(old_call, closes_at=utcnow() - timedelta(days=25 * 30.5))
+    services.save_call(recent_call, closes_at=utcnow() - timedelta(days=23 * 30.5))
+
+    result = app.test_cli_runner().invoke(args=["consult", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "removed from 2 nomination(s)" in result.output
+    _db.session.expire_all()
+    for (name, n), application_id in made.items():
+        application = _db.session.get(Application, application_id)
+        if name == "old":
+            assert application.personal_data_removed_at is not None
+            assert application.nominee_email is None and application.contact_email is None
+            assert (application.nominee_name, application.contact_name, application.nominee_phone,
+                    application.motivation) == ("", "", "", "")
+            assert application.org_name == application_form["org_name"] and application.nominee_gender == "female"
+        else:
+            assert application.nominee_email == f"recent{n}@example.org" and application.personal_data_removed_at is None
+    removed = _db.session.scalars(select(AuditEntry.object_id).where(
+        AuditEntry.action == "application.personal_data_removed")).all()
+    assert sorted(removed) == sorted([made[("old", 0)], made[("old", 1)]])
+
+    # The secretariat's pages say what happened and show nothing of the planted names; no decision is offered.
+    call_page = secretariat_client.get(f"/en/group/nominations/{old_call.id}/").get_data(as_text=True)
+    page = secretariat_client.get(f"/en/group/nominations/applications/{made[('old', 0)]}").get_data(as_text=True)
+    assert "PLANTED-old" not in call_page + page and "Nominee's name removed" in call_page
+    assert "after the retention period" in page and 'name="action"' not in page
+    ar_page = secretariat_client.get(f"/ar/group/nominations/applications/{made[('old', 0)]}").get_data(as_text=True)
+    assert "PLANTED-old" not in ar_page and 'dir="rtl"' in ar_page
+
+    assert "removed from 0 nomination(s)" in app.test_cli_runner().invoke(args=["consult", "purge"]).output
