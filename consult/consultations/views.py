@@ -65,7 +65,6 @@ def show(slug):
 
 
 @bp.route("/consultations/<slug>/submit", methods=["GET", "POST"])
-@limiter.limit(_submit_limit, methods=["POST"])
 def submit(slug):
     cache = page_cache("submission_form")
     cache_key = (slug, current_lang(), str(get_timezone()))
@@ -73,6 +72,12 @@ def submit(slug):
         page = cache.get(cache_key, csrf_token=generate_csrf(), form_key=services.new_form_key())
         if page is not None:
             return page
+    return _render_or_submit(slug, cache, cache_key)
+
+
+# The limit on sending, outside the view: a kept page is served without the limiter's bookkeeping.
+@limiter.limit(_submit_limit, methods=["POST"])
+def _render_or_submit(slug, cache, cache_key):
     with database.reading_before_writing():
         consultation = _consultation_or_404(slug)
     if not consultation.is_accepting():
