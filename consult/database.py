@@ -76,6 +76,13 @@ def is_row_id(value):
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID
 
 
+def parse_row_id(text):
+    """The id written in `text` (a cookie, a query string) as an int, or None when it cannot be one."""
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ROW_ID))):
+        return None
+    return int(text) if is_row_id(int(text)) else None
+
+
 @contextmanager
 def reading_before_writing():
     """The reads before a writing request's writes, in a transaction of their own on SQLite.

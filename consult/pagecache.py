@@ -5,6 +5,7 @@ rendered once per key and process, then served again until it expires; the value
 request (the session's CSRF token, the form key) are put back into the kept copy each time. A change
 to the call shows within CONSULT_PAGE_CACHE_SECONDS; what is sent back is always checked afresh.
 """
+import re
 import threading
 import time
 
@@ -13,6 +14,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 MAX_PAGES = 200
+_PLACEHOLDER = re.compile("\x00(\\w+)\x00")  # split() keeps the names: text, name, text, ...
 
 
 class PageCache:
@@ -35,30 +37,20 @@ class PageCache:
         # parts alternates kept text and the names of the values filled in per request.
         return Markup("".join(part if n % 2 == 0 else fresh[part] for n, part in enumerate(parts)))
 
-    def put(self, key, html, seconds=None, **used):
-        """Keep `html`, in which each of `used` (name=value this request used) is filled in per request."""
-        seconds = min(current_app.config["CONSULT_PAGE_CACHE_SECONDS"], seconds if seconds is not None else float("inf"))
-        if seconds <= 0:
+    def put(self, key, html, seconds, **used):
+        """Keep `html` at most `seconds`; each of `used` (name=value this request used) is filled in per request."""
+        seconds = min(current_app.config["CONSULT_PAGE_CACHE_SECONDS"], seconds)
+        if seconds <= 0 or not all(used.values()):
             return
-        parts = [str(html)]
+        html = str(html)
         for name, value in used.items():
-            if not value:
-                return
-            split = []
-            for n, part in enumerate(parts):
-                if n % 2:
-                    split.append(part)
-                    continue
-                pieces = part.split(value)
-                for m, piece in enumerate(pieces):
-                    if m:
-                        split.append(name)
-                    split.append(piece)
-            parts = split
+            html = html.replace(value, f"\x00{name}\x00")
+        # NUL never occurs in a page (security.py refuses it in input), so it marks the names safely.
+        parts = tuple(_PLACEHOLDER.split(html))
         with self._lock:
             if len(self._pages) >= MAX_PAGES:
                 self._pages.clear()
-            self._pages[key] = (time.monotonic() + seconds, tuple(parts))
+            self._pages[key] = (time.monotonic() + seconds, parts)
 
     def clear(self):
         with self._lock:

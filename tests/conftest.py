@@ -8,11 +8,12 @@ import re
 import socket
 import tempfile
 import time
+from contextlib import contextmanager
 
 import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from consult import create_app
 from consult.config import normalise_database_url
@@ -149,6 +150,21 @@ def is_postgres(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@contextmanager
+def recorded_statements():
+    """The SQL statements (text, parameters) sent while the block runs, in a list filled as they go."""
+    seen = []
+
+    def record(conn, cursor, statement, parameters, *args):
+        seen.append((statement, parameters))
+
+    event.listen(_db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", record)
 
 
 def csrf_token(html):

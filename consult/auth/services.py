@@ -5,7 +5,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from ..database import is_row_id, utcnow
+from ..database import is_row_id, parse_row_id, utcnow
 from ..extensions import db
 from .models import ROLES, User
 
@@ -90,9 +90,10 @@ def user_from_password_token(token, max_age=None):
 def load_user(user_id):
     """Flask-Login's loader: the id carries the password fingerprint."""
     uid, _, fingerprint = (user_id or "").partition(":")
-    if not (uid.isascii() and uid.isdigit() and len(uid) < 12 and is_row_id(int(uid))):
+    uid = parse_row_id(uid)
+    if uid is None:
         return None
-    user = db.session.get(User, int(uid))
+    user = db.session.get(User, uid)
     if user is None or user.password_fingerprint != fingerprint:
         return None
     return user

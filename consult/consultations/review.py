@@ -11,7 +11,7 @@ from sqlalchemy.orm import defer, raiseload
 from .. import reference
 from ..audit import services as audit
 from ..auth.access import login_required, secretariat_required
-from ..database import is_row_id
+from ..database import is_row_id, parse_row_id
 from ..extensions import db
 from ..i18n import current_lang
 from ..text import search_terms
@@ -35,7 +35,6 @@ bp = Blueprint("review", __name__)
 
 PER_PAGE = 50
 AUDIT_PAGE = 200
-# Ids are 32-bit integers in the schema; a larger number in an address is simply unknown (SQLite would overflow).
 
 # Language names inside a sentence, in the reader's language ("Translated from Arabic").
 LANGUAGE_LABELS = {
@@ -383,9 +382,10 @@ def _machine_may_fill(item):
 @secretariat_required
 def audit_log():
     before = request.args.get("before", "")
-    if before and not (before.isascii() and before.isdigit() and len(before) < 12 and is_row_id(int(before))):
+    before_id = parse_row_id(before) if before else None
+    if before and before_id is None:
         abort(400)
-    entries = audit.recent(AUDIT_PAGE, before_id=int(before) if before else None)
+    entries = audit.recent(AUDIT_PAGE, before_id=before_id)
     return render_template("consultations/review/audit.html", entries=entries, objects=_audit_objects(entries),
                            older=entries[-1].id if len(entries) == AUDIT_PAGE else None)
 

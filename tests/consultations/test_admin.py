@@ -3,13 +3,13 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from consult.audit.models import AuditEntry
 from consult.consultations import services
 from consult.consultations.models import Consultation, ReviewerAssignment
 from consult.database import utcnow
-from tests.conftest import post_form
+from tests.conftest import post_form, recorded_statements
 from tests.consultations.test_exports import make_submission
 
 SLUG = "gcm-review-2026"
@@ -270,13 +270,8 @@ def test_manage_lists_drafts_and_counts_by_status(secretariat_client, create_con
 
 def test_manage_query_count_does_not_grow_with_calls(secretariat_client, create_consultation, secretariat, db):
     def queries():
-        statements = []
-        listener = lambda *args: statements.append(1)  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with recorded_statements() as statements:
             assert secretariat_client.get("/en/consultations/manage").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
     first = create_consultation()

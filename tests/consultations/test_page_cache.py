@@ -5,13 +5,13 @@ import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from consult.consultations import services
 from consult.consultations.models import Submission
 from consult.database import utcnow
 from consult.pagecache import page_cache
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token, login, recorded_statements
 
 SLUG = "kept-form-2026"
 FORM_URL = f"/{{lang}}/consultations/{SLUG}/submit"
@@ -28,17 +28,6 @@ def cache_on(app, monkeypatch):
         page_cache("submission_form").clear()
 
 
-def statements_during(db, action):
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        result = action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return result, statements
-
-
 def form_key(html):
     return FORM_KEY_RE.search(html).group(1)
 
@@ -47,7 +36,8 @@ def test_kept_page_has_each_readers_own_token_and_key_and_both_submit(cache_on, 
     create_consultation(slug=SLUG, reference_prefix="KEPT")
     first, second = cache_on.test_client(), cache_on.test_client()
     page_one = first.get(FORM_URL.format(lang="en")).get_data(as_text=True)
-    response, statements = statements_during(db, lambda: second.get(FORM_URL.format(lang="en")))
+    with recorded_statements() as statements:
+        response = second.get(FORM_URL.format(lang="en"))
     page_two = response.get_data(as_text=True)
     assert response.status_code == 200
     assert statements == [], "the second reader's form came from the database, not the kept page"

@@ -4,13 +4,13 @@ import itertools
 import re
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from consult.audit import services as audit
 from consult.audit.models import AuditEntry
 from consult.consultations import services, uploads
 from consult.consultations.models import Submission, SubmissionNote, SubmissionTranslation
-from tests.conftest import login, post_form
+from tests.conftest import login, post_form, recorded_statements
 
 ROW_RE = re.compile(r'name="ids" value="(\d+)"')
 
@@ -241,16 +241,8 @@ def test_queue_pages_keep_the_filters(secretariat_client, call_a, make_submissio
 
 def test_queue_query_count_does_not_grow(app, db, secretariat_client, call_a, make_submission):
     def statements():
-        seen = []
-
-        def count(conn, cursor, statement, *args):
-            seen.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with recorded_statements() as seen:
             assert secretariat_client.get("/en/review/").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
         return len(seen)
 
     def add(n):

@@ -5,10 +5,10 @@ import json
 import re
 
 import pytest
-from sqlalchemy import event
 
 from consult.consultations import services
 from consult.database import POSTGRESQL_ONLY_INDEXES as TRIGRAM_INDEXES
+from tests.conftest import recorded_statements
 
 ROW_RE = re.compile(r'name="ids" value="(\d+)"')
 
@@ -45,19 +45,10 @@ def found(client, query, lang="en", **args):
 
 def search_statements(db, client, url):
     """The SQL statements (with their parameters) that mention LIKE while `url` is read."""
-    seen = []
-
-    def keep(conn, cursor, statement, parameters, *args):
-        if "LIKE" in statement.upper():
-            seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", keep)
-    try:
+    with recorded_statements() as seen:
         response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", keep)
     assert response.status_code == 200
-    return seen
+    return [(statement, parameters) for statement, parameters in seen if "LIKE" in statement.upper()]
 
 
 @pytest.mark.parametrize("stored, searched", [
@@ -117,13 +108,8 @@ def test_a_search_is_counted_and_paged(db, secretariat_client, call, make_submis
 def test_a_search_makes_the_same_queries_whatever_the_number_of_submissions(db, secretariat_client, call,
                                                                            make_submission):
     def statements():
-        seen = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with recorded_statements() as seen:
             assert secretariat_client.get("/en/review/?q=guichet").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(seen)
 
     for _ in range(3):
