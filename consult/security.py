@@ -22,7 +22,9 @@ def is_malformed(req):
     NUL is never text: PostgreSQL can neither store nor compare it (a query with one fails).
     """
     values = [req.path]
-    for multidict in (req.args, req.form, req.files):
+    # Werkzeug reads a body into form and files only for these two types; other requests skip them.
+    has_form = req.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded")
+    for multidict in (req.args, req.form, req.files) if has_form else (req.args,):
         for key, value in multidict.items(multi=True):
             if not isinstance(key, str):
                 return True
@@ -35,20 +37,27 @@ def init_app(app):
     # reads the field names (and fails on a None).
     @app.before_request
     def refuse_malformed():
-        if is_malformed(request):
+        if is_malformed(request._get_current_object()):
             abort(400)
+
+    # Worked out once: a response only gets the headers it does not set itself.
+    defaults = [
+        ("Content-Security-Policy", CSP),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ]
+    if app.config["CONSULT_ENV"] == "production":
+        defaults.append(("Strict-Transport-Security", "max-age=31536000"))
 
     @app.after_request
     def set_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if app.config["CONSULT_ENV"] == "production":
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        present = {name.lower() for name in headers.keys()}
+        missing = [(name, value) for name, value in defaults if name.lower() not in present]
         # Pages are personal for signed-in readers: never cache them in shared caches.
-        if response.mimetype == "text/html":
-            headers.setdefault("Cache-Control", "private, no-cache")
+        if "cache-control" not in present and response.mimetype == "text/html":
+            missing.append(("Cache-Control", "private, no-cache"))
+        headers.extend(missing)
         return response

@@ -142,3 +142,20 @@ def test_every_rate_limit_is_on_post():
             for line in path.read_text(encoding="utf-8").splitlines() if "@limiter.limit(" in line]
     assert len(uses) >= 4
     assert all('methods=["POST"]' in line for _name, line in uses), uses
+
+
+def test_reading_requests_skip_the_limiters_work(app, client, monkeypatch):
+    """consult.extensions.Limiter returns before Flask-Limiter sorts out a GET's limits; a POST still gets them."""
+    import flask_limiter
+
+    calls = []
+    real = flask_limiter.Limiter._check_request_limit
+    monkeypatch.setattr(flask_limiter.Limiter, "_check_request_limit",
+                        lambda self, *args, **kwargs: calls.append(kwargs) or real(self, *args, **kwargs))
+    assert client.get("/en/").status_code == 200
+    assert client.head("/en/").status_code == 200
+    assert calls == []
+    from tests.conftest import post_form
+
+    assert post_form(client, "/en/timezone", {"timezone": "UTC"}).status_code == 302
+    assert calls, "a POST must go through the limiter"
