@@ -54,6 +54,26 @@ def test_downgrade_and_upgrade_again(app, db):
     assert _db.session.scalar(select(func.count()).select_from(User)) == 0
 
 
+def test_revision_0011_gives_existing_submissions_their_text_key(app, db, create_consultation, submission_form):
+    """Submissions sent before the key existed are found as duplicates once the revision has run."""
+    from flask_migrate import downgrade, upgrade
+
+    from consult.consultations import services
+
+    consultation = create_consultation()
+    values = {key: value for key, value in submission_form.items() if key not in ("consent", "send")}
+    values["objectives"] = [int(n) for n in values["objectives"]]
+    first = services.submit(consultation, values).submission
+    first_id, expected = first.id, first.text_key
+    _db.session.commit()
+    downgrade(revision="0010")
+    upgrade()
+    _db.session.expire_all()
+    assert expected and _db.session.get(type(first), first_id).text_key == expected
+    again = services.submit(consultation, {**values, "org_name": "Someone else"}).submission
+    assert again.duplicate_of_id == first_id
+
+
 def test_demo_is_idempotent(app, db):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["consult", "demo"])

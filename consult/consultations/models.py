@@ -65,6 +65,7 @@ class Submission(db.Model):
         Index("ix_submissions_queue", "consultation_id", "status"),
         # A reviewer's queue: the calls they review, newest first, a page at a time.
         Index("ix_submissions_call_order", "consultation_id", "id"),
+        Index("ix_submissions_text_key", "consultation_id", "text_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,6 +105,8 @@ class Submission(db.Model):
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Normalised text of the substance (and its translations), for search.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # The submitter's own texts, normalised and hashed: a text sent again is found with one index lookup.
+    text_key: Mapped[str | None] = mapped_column(String(64))
     tags: Mapped[list] = mapped_column(JSON, default=list)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id", ondelete="SET NULL"))
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .. import reference
+from .. import database, reference
 from ..audit import services as audit
 from ..database import utcnow
 from ..extensions import db
@@ -132,6 +132,13 @@ def _search_text(submission):
     return normalise(" ".join(part for part in parts if part))
 
 
+def text_key(texts):
+    """The submitter's texts (good practices, challenges, recommendations) as a key: equal for the
+    same words however they are spaced, accented or cased; None when there is no text."""
+    text = normalise(" ".join(part for part in texts if part))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest() if text else None
+
+
 def _apply(submission, values):
     for name in SUBMITTER_FIELDS:
         if name in values:
@@ -140,12 +147,16 @@ def _apply(submission, values):
     submission.contact_email = (submission.contact_email or "").lower() or None
     submission.org_name_key = normalise_name(submission.org_name)
     submission.search_text = _search_text(submission)
+    submission.text_key = text_key(getattr(submission, name) for name in TEXT_FIELDS)
 
 
-def _link_organisation(submission):
-    """The shared Organisation of this name (found, or made from the submission's details)."""
+def _link_organisation(submission, found=None):
+    """The shared Organisation of this name (`found` beforehand, found now, or made from the submission's details)."""
     from ..membership.services import find_or_create_organisation
 
+    if found is not None:
+        submission.organisation_id = found.id
+        return
     organisation = find_or_create_organisation(
         submission.org_name, name_lang=submission.language if submission.language in LANGS else "en",
         constituency=submission.constituency or "other", country=submission.country or "",
@@ -166,29 +177,38 @@ def submit(consultation, values, files=(), form_key=None, page_lang="en", draft=
 
     `files` are uploads.CheckedFile. A second call with the same form_key returns the first
     submission instead of making another (double click, resent POST).
+    On SQLite the lookups run in a reading transaction of their own (database.reading_before_writing).
     """
+    from ..membership.services import organisation_by_name
+
     form_key = form_key or new_form_key()
     token = secrets.token_urlsafe(32)
     stored = []
     try:
         # The files first (written and synced before any lock is taken), then every lookup, then the
-        # rows in one flush: the transaction's locks (SQLite's one writer, PostgreSQL's row of the
-        # call's counter) are held briefly.
+        # rows: the transaction's locks (SQLite's one writer, PostgreSQL's row of the call's counter)
+        # are held only for the writes. The unique form key still stops a double post that races;
+        # the duplicate check is a hint for reviewers, as on PostgreSQL, where it never locked.
         attachments = _store_files(files, stored)
         if not consultation.is_accepting(now):
             raise ClosedError(consultation.slug)
-        existing = _by_form_key(consultation, form_key)
+        submission = Submission(form_key=form_key, page_lang=page_lang, status="draft",
+                                token_hash=_hash_token(token), attachments=attachments)
+        _apply(submission, values)
+        with database.reading_before_writing():
+            existing = _by_form_key(consultation, form_key)
+            if existing is None:
+                organisation = organisation_by_name(submission.org_name)
+                duplicate_of = None if draft else _possible_duplicate(submission, consultation)
         if existing is not None:
             _discard(stored)
             return SubmitResult(existing, None, False)
         with db.session.no_autoflush:
-            submission = Submission(consultation=consultation, form_key=form_key, page_lang=page_lang,
-                                    status="draft", token_hash=_hash_token(token), attachments=attachments)
+            submission.consultation = consultation
             db.session.add(submission)
-            _apply(submission, values)
-            _link_organisation(submission)
+            _link_organisation(submission, organisation)
             if not draft:
-                _finalise(submission, now)
+                _finalise(submission, now, duplicate_of)
         db.session.flush()
         if not draft:
             _record_received(submission)
@@ -208,12 +228,13 @@ def submit(consultation, values, files=(), form_key=None, page_lang="en", draft=
     return SubmitResult(submission, token, True)
 
 
-def _finalise(submission, now=None):
-    """A draft or new submission becomes received: consent time, possible duplicate, reference number."""
+def _finalise(submission, now=None, duplicate_of=None):
+    """A draft or new submission becomes received: consent time, possible duplicate (`duplicate_of`,
+    looked up beforehand), reference number."""
     submission.status = "received"
     submission.submitted_at = now or utcnow()
     submission.consent_at = submission.submitted_at
-    submission.duplicate_of_id = _possible_duplicate(submission)
+    submission.duplicate_of_id = duplicate_of
     # Last: on PostgreSQL the call's row stays locked from here to the commit.
     submission.number = _next_number(submission.consultation)
     submission.reference = reference_for(submission.consultation, submission.number)
@@ -243,15 +264,19 @@ def _by_form_key(consultation, form_key):
         Submission.consultation_id == consultation.id, Submission.form_key == form_key))
 
 
-def _possible_duplicate(submission):
-    """An earlier submission to the same call from the same organisation, or with the same text."""
-    if not submission.org_name_key and not submission.search_text:
+def _possible_duplicate(submission, consultation):
+    """An earlier submission to the same call from the same organisation, or with the same texts."""
+    same = []
+    if submission.org_name_key:
+        same.append(Submission.org_name_key == submission.org_name_key)
+    if submission.text_key:
+        same.append(Submission.text_key == submission.text_key)
+    if not same:
         return None
     query = select(Submission.id).where(
-        Submission.consultation_id == submission.consultation.id,
+        Submission.consultation_id == consultation.id,
         Submission.status.not_in(("draft", "withdrawn")),
-        or_(Submission.org_name_key == submission.org_name_key,
-            Submission.search_text == submission.search_text),
+        or_(*same),
     )
     if submission.id is not None:  # a draft being sent is not its own duplicate
         query = query.where(Submission.id != submission.id)
@@ -293,7 +318,7 @@ def update_by_submitter(submission, values, files=(), remove_ids=(), send=False,
         _link_organisation(submission)
         submission.attachments = keep + _store_files(files, stored)
         if submission.status == "draft" and send:
-            _finalise(submission, now)
+            _finalise(submission, now, _possible_duplicate(submission, submission.consultation))
             _record_received(submission)
             _send_receipt(submission)
         else:

@@ -9,14 +9,14 @@ import zipfile
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from consult.audit.models import AuditEntry
 from consult.consultations import services
 from consult.consultations.models import Attachment, Submission
 from consult.database import utcnow
 from consult.mail.models import OutboxMessage
-from tests.conftest import csrf_token, post_form
+from tests.conftest import csrf_token, post_form, recorded_statements
 
 FORM_URL = "/{lang}/consultations/gcm-review-2026/submit"
 
@@ -305,6 +305,35 @@ def test_duplicates_are_flagged(create_consultation, submission_form, db):
     two = services.submit(consultation, {**_values(submission_form), "org_name": "  RÉSEAU des migrants "}).submission
     three = services.submit(consultation, {**_values(submission_form), "org_name": "Other org", "recommendations": "Different."}).submission
     assert two.duplicate_of_id == one.id and one.duplicate_of_id is None and three.duplicate_of_id is None
+
+
+def test_the_same_texts_are_flagged_however_spaced_or_cased(create_consultation, submission_form, secretariat, db):
+    consultation = create_consultation()
+    values = {**_values(submission_form), "good_practices": "Les Centres d'accueil à Tunis.",
+              "challenges": "", "recommendations": "Ouvrir des voies régulières."}
+    one = services.submit(consultation, values).submission
+    # A translation of the first one changes its search text, not what it was sent with.
+    services.save_translation(one, "good_practices", "en", "Reception centres in Tunis.", secretariat)
+    resent = {**values, "org_name": "Another name", "good_practices": "  les centres  d'ACCUEIL a tunis. "}
+    two = services.submit(consultation, resent).submission
+    other = services.submit(consultation, {**values, "org_name": "Third", "good_practices": "Autre chose."}).submission
+    assert two.duplicate_of_id == one.id and other.duplicate_of_id is None
+    assert one.text_key == two.text_key != other.text_key
+
+
+def test_the_duplicate_check_is_an_index_lookup(app, create_consultation, submission_form, db):
+    """The check reads an index on (call, text key), not every earlier text of the call."""
+    consultation = create_consultation()
+    services.submit(consultation, _values(submission_form))
+    with recorded_statements() as statements:
+        services.submit(consultation, {**_values(submission_form), "org_name": "Somebody else"})
+    check = next(sql for sql, _params in statements if "text_key =" in sql and sql.lstrip().upper().startswith("SELECT"))
+    assert "search_text" not in check
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))  # a table of two rows is read whole otherwise
+    explain = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
+    plan = db.session.execute(text(explain + "SELECT id FROM submissions WHERE consultation_id = 1 AND text_key = 'x'")).all()
+    assert "ix_submissions_text_key" in " ".join(str(row) for row in plan)
 
 
 def test_search_finds_arabic_with_letter_variants(create_consultation, submission_form, secretariat, db):
