@@ -13,6 +13,10 @@ Each measured step runs in its own process (the client), against its own gunicor
 
 Target (issue 7): consult at least half the bare app's throughput, for GET and for POST.
 
+A second reference for POST, with no target (stored_app): bare Flask that stores the same rows and
+file by hand and does nothing else. The bare app's POST stores nothing, so for POST the gap to it is
+mostly the cost of storing a submission durably at all; this one shows what consult adds to that.
+
     python tests/bench/bench_form.py [--seconds 10] [--concurrency 32] [--workers 4] [--threads 4]
                                      [--database-url URL]   (default: a new SQLite file)
 """
@@ -56,6 +60,82 @@ def bare_app():
                 return "missing", 400
             return redirect("/en/submissions/done/", 302)
         return page
+
+    return app
+
+
+def stored_app():
+    """A second reference for POST: bare Flask doing a submission's storing by hand, none of the rest.
+
+    It writes the file and fsyncs it, then in one transaction (SQLAlchemy Core, no ORM) raises the
+    call's counter and inserts the submission, its attachment, the receipt (a fixed text) and the
+    audit entry, the same rows in the same database as consult; then redirects. No CSRF, no checks
+    of the fields or the file, no organisation, no duplicate check, no page for errors, no templates.
+    It tells how much of a real submission is storing at all, and how much is the rest.
+    """
+    import hashlib
+    from datetime import datetime, timezone
+
+    from flask import Flask, redirect, request
+    from sqlalchemy import MetaData, create_engine, event, text
+
+    app = Flask(__name__)
+    engine = create_engine(os.environ["DATABASE_URL"], pool_size=8)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def on_connect(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            dbapi_connection.execute("PRAGMA busy_timeout=10000")
+
+        @event.listens_for(engine, "begin")
+        def on_begin(connection):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    tables = MetaData()
+    tables.reflect(engine, only=["consultations", "submissions", "attachments", "outbox_messages", "audit_entries"])
+    upload_dir = Path(os.environ["CONSULT_UPLOAD_DIR"])
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    @app.route(FORM_PATH, methods=["GET", "POST"])
+    def store():
+        if request.method == "GET":  # the client reads a CSRF token first; there is none here
+            return "reference"
+        fields = request.form.to_dict()
+        upload = request.files["attachments"]
+        data = upload.read()
+        stored_name = secrets.token_hex(16)
+        with open(upload_dir / stored_name, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        now = datetime.now(timezone.utc)
+        calls, submissions, attachments, outbox, audit = (tables.tables[name] for name in (
+            "consultations", "submissions", "attachments", "outbox_messages", "audit_entries"))
+        with engine.begin() as connection:
+            call_id, number = connection.execute(
+                calls.update().where(calls.c.slug == "last-hour-2026").values(last_number=calls.c.last_number + 1)
+                .returning(calls.c.id, calls.c.last_number)).one()
+            reference = f"RSAG-2026-{number:04d}"
+            submission_id = connection.execute(submissions.insert().values(
+                consultation_id=call_id, number=number, reference=reference, form_key=fields["form_key"],
+                status="received", org_name=fields["org_name"], org_name_key=fields["org_name"].lower(),
+                constituency=fields["constituency"], country=fields["country"], countries_of_work=[],
+                contact_name=fields["contact_name"], contact_email=fields["contact_email"], language=fields["language"],
+                page_lang="en", objectives=[], principles=[], good_practices=fields["good_practices"],
+                challenges=fields["challenges"], recommendations=fields["recommendations"],
+                confidentiality=fields["confidentiality"], consent_at=now, token_hash=secrets.token_hex(32),
+                search_text="", tags=[], created_at=now, submitted_at=now, updated_at=now,
+            ).returning(submissions.c.id)).scalar_one()
+            connection.execute(attachments.insert().values(
+                submission_id=submission_id, original_name=upload.filename, stored_name=stored_name,
+                content_type="application/pdf", size=len(data), sha256=hashlib.sha256(data).hexdigest(), created_at=now))
+            connection.execute(outbox.insert().values(
+                to_address=fields["contact_email"], subject=f"Submission received: {reference}",
+                body_text=f"Thank you. Reference number: {reference}\n", parts=[], status="kept", attempts=0,
+                created_at=now, next_attempt_at=now))
+            connection.execute(audit.insert().values(
+                action="submission.received", object_type="submissions", object_id=submission_id,
+                details={"reference": reference}, created_at=now))
+        return redirect("/en/submissions/done/", 302)
 
     return app
 
@@ -233,6 +313,17 @@ def main():
     finally:
         server.stop()
 
+    # The second reference for POST: the storing alone, by hand, in the same database.
+    stored_env = {**env, "CONSULT_UPLOAD_DIR": str(workdir / "uploads-stored")}
+    server = Gunicorn("tests.bench.bench_form:stored_app()", stored_env, workers=args.workers, threads=args.threads,
+                      log_path=workdir / "stored.log")
+    try:
+        server.wait_ready(FORM_PATH)
+        results[("stored", "POST")] = drive(server.url, "POST", args)
+        print(f"  storing by hand POST: {results[('stored', 'POST')]['rps']:.0f} req/s", flush=True)
+    finally:
+        server.stop()
+
     cost = {"consult": inprocess("consult", {**env, "CONSULT_UPLOAD_DIR": str(workdir / "uploads-inprocess")}, args.runs),
             "bare": inprocess("bare", bare_env, args.runs)}
 
@@ -252,6 +343,10 @@ def main():
         print(f"{method:8} {real['rps']:>13.0f} {real['p50'] * 1000:>7.0f} {real['p95'] * 1000:>7.0f} {bare['rps']:>11.0f} "
               f"{bare['p50'] * 1000:>7.0f} {bare['p95'] * 1000:>7.0f} {ratio:>6.0%}  {errors or 'none'}")
         checks.append((f"form {method}: consult at least half the bare app's throughput", ratio >= 0.5))
+    stored, real = results[("stored", "POST")], results[("consult", "POST")]
+    print(f"POST, second reference (bare Flask storing the same rows and file by hand, nothing else): "
+          f"{stored['rps']:.0f} req/s, p50 {stored['p50'] * 1000:.0f} ms, p95 {stored['p95'] * 1000:.0f} ms, "
+          f"errors {stored['errors'] or 'none'}; consult does {real['rps'] / stored['rps']:.0%} of it (no target)")
     print(f"one request inside the process (no HTTP, no gunicorn, median of {args.runs}): "
           f"consult GET {cost['consult']['GET'] * 1000:.1f} ms, POST {cost['consult']['POST'] * 1000:.1f} ms; "
           f"bare GET {cost['bare']['GET'] * 1000:.1f} ms, POST {cost['bare']['POST'] * 1000:.1f} ms")
