@@ -9,7 +9,9 @@ its content, the row, its reference number, the file written and fsynced, the re
 outbox (no SMTP server here: the receipt stays in the outbox), the redirect. Each simulated client
 keeps its session (one CSRF token) and sends new submissions (a new form key and address each time).
 
-Each measured step runs in its own process (the client), against its own gunicorn.
+Each measured step runs in its own process (the client), against its own gunicorn. As in `make load`,
+each request comes on a new connection, as from the reverse proxy of the README's deployment;
+--keepalive keeps the clients' connections open instead.
 
 Target (issue 7): consult at least half the bare app's throughput, for GET and for POST.
 
@@ -17,7 +19,7 @@ A second reference for POST, with no target (stored_app): bare Flask that stores
 file by hand and does nothing else. The bare app's POST stores nothing, so for POST the gap to it is
 mostly the cost of storing a submission durably at all; this one shows what consult adds to that.
 
-    python tests/bench/bench_form.py [--seconds 10] [--concurrency 32] [--workers 4] [--threads 4]
+    python tests/bench/bench_form.py [--seconds 8] [--rounds 3] [--concurrency 32] [--keepalive] [--workers 4] [--threads 4]
                                      [--database-url URL]   (default: a new SQLite file)
 """
 import argparse
@@ -149,7 +151,10 @@ def step_drive(args):
 
     async def run():
         samples, errors = [], {}
-        connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=2)  # less than gunicorn's --keep-alive 5
+        # As in `make load`: a connection per request, as the reverse proxy in front of gunicorn opens them
+        # (README, Deployment); --keepalive reuses them (for less time than gunicorn's --keep-alive 5).
+        connector = (aiohttp.TCPConnector(limit=0, keepalive_timeout=2) if args.keepalive
+                     else aiohttp.TCPConnector(limit=0, force_close=True))
         warm_until = time.monotonic() + args.warmup
         end = warm_until + args.seconds
 
@@ -244,6 +249,16 @@ def step_inprocess(args):
     print(json.dumps(results))
 
 
+def median_run(runs):
+    """The run with the median throughput, with every round's errors added up."""
+    middle = sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
+    errors = {}
+    for run in runs:
+        for status, count in run["errors"].items():
+            errors[status] = errors.get(status, 0) + count
+    return {**middle, "errors": errors}
+
+
 def inprocess(app_name, env, runs):
     command = [sys.executable, __file__, "--step", "inprocess", "--app", app_name, f"--runs={runs}"]
     out = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True, env=env).stdout
@@ -252,7 +267,8 @@ def inprocess(app_name, env, runs):
 
 def drive(url, method, args):
     command = [sys.executable, __file__, "--step", "drive", "--url", url, "--method", method,
-               f"--seconds={args.seconds}", f"--warmup={args.warmup}", f"--concurrency={args.concurrency}"]
+               f"--seconds={args.seconds}", f"--warmup={args.warmup}", f"--concurrency={args.concurrency}",
+               *(["--keepalive"] if args.keepalive else [])]
     out = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True,
                          env={**os.environ, "PYTHONWARNINGS": "ignore"}).stdout
     return json.loads(out.strip().splitlines()[-1])
@@ -260,9 +276,12 @@ def drive(url, method, args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per step")
+    parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds per step")
+    parser.add_argument("--rounds", type=int, default=3, help="turns of every step (the figures are medians)")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds before measuring, per step")
     parser.add_argument("--concurrency", type=int, default=32, help="clients at once")
+    parser.add_argument("--keepalive", action="store_true",
+                        help="clients keep their connections (default: a new one per request, as from a reverse proxy)")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
@@ -289,59 +308,62 @@ def main():
     migrate(env)
     run_step("setup", env)
 
-    results = {}
-    server = Gunicorn("wsgi:app", env, workers=args.workers, threads=args.threads, log_path=workdir / "consult.log")
-    try:
-        server.wait_ready()
-        with urllib.request.urlopen(server.url + FORM_PATH) as response:
-            page_bytes = len(response.read())
-        for method in ("GET", "POST"):
-            results[("consult", method)] = drive(server.url, method, args)
-            print(f"  consult {method}: {results[('consult', method)]['rps']:.0f} req/s", flush=True)
-    finally:
-        server.stop()
-    bare_env = {**os.environ, "BENCH_PAGE_BYTES": str(page_bytes), "PYTHONWARNINGS": "ignore"}
-    server = Gunicorn("tests.bench.bench_form:bare_app()", bare_env, workers=args.workers, threads=args.threads,
-                      log_path=workdir / "bare.log")
-    try:
-        server.wait_ready(FORM_PATH)
-        with urllib.request.urlopen(server.url + FORM_PATH) as response:
-            bare_bytes = len(response.read())
-        for method in ("GET", "POST"):
-            results[("bare", method)] = drive(server.url, method, args)
-            print(f"  bare Flask {method}: {results[('bare', method)]['rps']:.0f} req/s", flush=True)
-    finally:
-        server.stop()
-
-    # The second reference for POST: the storing alone, by hand, in the same database.
+    # All three servers run side by side, and the steps take turns (consult, bare, storing by hand)
+    # for several rounds: a busy spell of the shared machine then hits every app alike, and each
+    # figure is the median of its rounds.
+    bare_env = {**os.environ, "BENCH_PAGE_BYTES": "", "PYTHONWARNINGS": "ignore"}
     stored_env = {**env, "CONSULT_UPLOAD_DIR": str(workdir / "uploads-stored")}
-    server = Gunicorn("tests.bench.bench_form:stored_app()", stored_env, workers=args.workers, threads=args.threads,
-                      log_path=workdir / "stored.log")
+    servers = {"consult": Gunicorn("wsgi:app", env, workers=args.workers, threads=args.threads,
+                                   log_path=workdir / "consult.log")}
     try:
-        server.wait_ready(FORM_PATH)
-        results[("stored", "POST")] = drive(server.url, "POST", args)
-        print(f"  storing by hand POST: {results[('stored', 'POST')]['rps']:.0f} req/s", flush=True)
+        servers["consult"].wait_ready()
+        with urllib.request.urlopen(servers["consult"].url + FORM_PATH) as response:
+            page_bytes = len(response.read())
+        bare_env["BENCH_PAGE_BYTES"] = str(page_bytes)
+        servers["bare"] = Gunicorn("tests.bench.bench_form:bare_app()", bare_env, workers=args.workers,
+                                   threads=args.threads, log_path=workdir / "bare.log")
+        servers["stored"] = Gunicorn("tests.bench.bench_form:stored_app()", stored_env, workers=args.workers,
+                                     threads=args.threads, log_path=workdir / "stored.log")
+        for name in ("bare", "stored"):
+            servers[name].wait_ready(FORM_PATH)
+        with urllib.request.urlopen(servers["bare"].url + FORM_PATH) as response:
+            bare_bytes = len(response.read())
+        rounds = {}
+        for turn in range(1, args.rounds + 1):
+            for method, names in (("GET", ("consult", "bare")), ("POST", ("consult", "bare", "stored"))):
+                for name in names:
+                    rounds.setdefault((name, method), []).append(drive(servers[name].url, method, args))
+            print(f"  round {turn}: " + ", ".join(f"{name} {method} {runs[-1]['rps']:.0f}"
+                                                 for (name, method), runs in rounds.items()) + " req/s", flush=True)
     finally:
-        server.stop()
+        for server in servers.values():
+            server.stop()
+    results = {key: median_run(runs) for key, runs in rounds.items()}
+    ratios = {method: sorted(real["rps"] / bare["rps"] for real, bare in zip(rounds[("consult", method)], rounds[("bare", method)]))
+              for method in ("GET", "POST")}
 
     cost = {"consult": inprocess("consult", {**env, "CONSULT_UPLOAD_DIR": str(workdir / "uploads-inprocess")}, args.runs),
             "bare": inprocess("bare", bare_env, args.runs)}
 
     print(f"\nSubmission form benchmark, database {database_url.split(':')[0]}, gunicorn {args.workers} workers x "
-          f"{args.threads} threads (gthread), {args.concurrency} clients, {args.seconds:.0f} s a step, "
+          f"{args.threads} threads (gthread), {args.concurrency} clients "
+          f"({'kept-alive connections' if args.keepalive else 'a connection per request, as from a reverse proxy'}), {args.rounds} rounds of {args.seconds:.0f} s a step "
+          f"(medians), "
           f"{os.cpu_count()} cores shared with the client, load average {os.getloadavg()[0]:.1f}, "
           f"{time.strftime('%Y-%m-%d')}")
     print(f"page: consult form {page_bytes} bytes, bare page {bare_bytes} bytes; POST: every field and a 20 KB PDF")
-    header = f"{'':8} {'consult req/s':>13} {'p50 ms':>7} {'p95 ms':>7} {'bare req/s':>11} {'p50 ms':>7} {'p95 ms':>7} {'ratio':>6}  errors"
+    header = (f"{'':8} {'consult req/s':>13} {'p50 ms':>7} {'p95 ms':>7} {'bare req/s':>11} {'p50 ms':>7} {'p95 ms':>7} "
+              f"{'ratio':>6} {'(rounds)':>13}  errors")
     print(header)
     print("-" * len(header))
     checks = []
     for method in ("GET", "POST"):
         real, bare = results[("consult", method)], results[("bare", method)]
-        ratio = real["rps"] / bare["rps"] if bare["rps"] else float("nan")
+        ratio = ratios[method][len(ratios[method]) // 2]
+        spread = "–".join(f"{value:.0%}" for value in (ratios[method][0], ratios[method][-1]))
         errors = {**{f"consult {k}": v for k, v in real["errors"].items()}, **{f"bare {k}": v for k, v in bare["errors"].items()}}
         print(f"{method:8} {real['rps']:>13.0f} {real['p50'] * 1000:>7.0f} {real['p95'] * 1000:>7.0f} {bare['rps']:>11.0f} "
-              f"{bare['p50'] * 1000:>7.0f} {bare['p95'] * 1000:>7.0f} {ratio:>6.0%}  {errors or 'none'}")
+              f"{bare['p50'] * 1000:>7.0f} {bare['p95'] * 1000:>7.0f} {ratio:>6.0%} {spread:>13}  {errors or 'none'}")
         checks.append((f"form {method}: consult at least half the bare app's throughput", ratio >= 0.5))
     stored, real = results[("stored", "POST")], results[("consult", "POST")]
     print(f"POST, second reference (bare Flask storing the same rows and file by hand, nothing else): "
