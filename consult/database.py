@@ -149,3 +149,10 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow():
     return datetime.now(timezone.utc)
+
+
+def months_before(moment, months):
+    """`moment` so many calendar months earlier (day capped at 28): the retention periods' cut-off."""
+    year, month = divmod(moment.month - 1 - months, 12)
+    day = min(moment.day, 28)
+    return moment.replace(year=moment.year + year, month=month + 1, day=day)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import database, reference
 from ..audit import services as audit
-from ..database import utcnow
+from ..database import months_before, utcnow
 from ..extensions import db
 from ..mail import services as mail
 from ..text import normalise, normalise_name, search_terms
@@ -521,12 +521,6 @@ def purge_contacts(months, now=None):
         audit.record(None, "submission.contact_purged", submission)
     db.session.commit()
     return len(submissions)
-
-
-def months_before(moment, months):
-    year, month = divmod(moment.month - 1 - months, 12)
-    day = min(moment.day, 28)
-    return moment.replace(year=moment.year + year, month=month + 1, day=day)
 
 
 def objective_label(number, lang):

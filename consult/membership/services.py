@@ -15,7 +15,7 @@ from .. import reference
 from ..audit import services as audit
 from ..auth import services as accounts
 from ..auth.models import User
-from ..database import utcnow
+from ..database import months_before, utcnow
 from ..extensions import db
 from ..mail import services as mail
 from ..text import normalise_name
@@ -585,8 +585,6 @@ def purge_applications(months, now=None):
     describe the nominee; the organisation, the decision and the nominee's gender (for the group's
     balance figures) stay. A selected nominee's own details live on in their account and term.
     """
-    from ..consultations.services import months_before
-
     now = now or utcnow()
     applications = db.session.scalars(
         select(Application).join(NominationCall, NominationCall.id == Application.call_id).where(
