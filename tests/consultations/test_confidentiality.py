@@ -159,3 +159,35 @@ def test_search_terms_never_reach_an_address(reviewed_call, reviewer_client):
     assert term not in "".join(line for line in result.splitlines() if "href=" in line)
     # Without the CSRF token: nothing is kept, back to the queue.
     assert reviewer_client.post("/en/review/search", data={"q": term}).status_code in (302, 303, 400)
+
+
+def test_withdraw_asks_first_mails_and_can_be_undone_until_the_deadline(reviewed_call, client, smtp):
+    result = services.submit(reviewed_call, {
+        "org_name": "Réseau Amal", "constituency": "civil_society", "country": "MA", "contact_name": "Amina",
+        "contact_email": "amina@example.org", "language": "fr", "objectives": [7], "good_practices": "Texte.",
+        "confidentiality": "public"}, page_lang="fr")
+    link = f"/fr/submissions/{result.token}/"
+    page = client.get(link).get_data(as_text=True)
+    # One tap opens a confirmation page (no JavaScript needed); nothing is withdrawn yet.
+    assert f'href="{link}withdraw"' in page
+    confirm = client.get(link + "withdraw")
+    assert confirm.status_code == 200 and "Retirer votre contribution ?" in confirm.get_data(as_text=True)
+    _db.session.expire_all()
+    assert result.submission.status == "received"
+    smtp.messages.clear()
+    response = client.post(link + "withdraw", data={"csrf_token": csrf_token(confirm.get_data(as_text=True))})
+    assert response.status_code == 303
+    _db.session.expire_all()
+    assert result.submission.status == "withdrawn"
+    [mail] = [m for m in smtp.messages if m["To"] == "amina@example.org"]
+    assert result.submission.reference in mail["Subject"] and "retirée" in mail["Subject"]
+    assert "jusqu'à la date limite" in mail.get_content()
+    # The page says what state it is in, and offers to undo it (the call is still open).
+    page = client.get(link).get_data(as_text=True)
+    assert "Vous avez retiré cette contribution" in page and "Annuler le retrait" in page
+    assert 'name="good_practices"' not in page
+    response = client.post(link + "restore", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 303
+    _db.session.expire_all()
+    assert result.submission.status == "received"
+    assert 'name="good_practices"' in client.get(link).get_data(as_text=True)
