@@ -101,3 +101,24 @@ def test_an_unknown_level_is_confidential_everywhere():
     # An unknown audience or aspect sees nothing either.
     assert not visibility.may("public", "journalist", "text")
     assert not visibility.may("public", visibility.PUBLIC, "contact")
+
+
+def policy_table():
+    """The README's table, made from the policy itself."""
+    readers = (visibility.REVIEWER, visibility.MEMBER, visibility.PUBLIC)
+    lines = ["| level | " + " | ".join(f"{reader}: sees" for reader in readers) + " | report |",
+             "|---|" + "---|" * (len(readers) + 1)]
+    for level in visibility.LEVELS:
+        cells = [", ".join(aspect for aspect in visibility.ASPECTS if visibility.may(level, reader, aspect)) or "nothing"
+                 for reader in readers]
+        report = ", ".join(word for word, allowed in (("quoted", visibility.quotable(level)),
+                                                      ("named", visibility.named(level)),
+                                                      ("in figures by country etc.", visibility.disclosed_in_figures(level)),
+                                                      ("machine-translated", visibility.translatable(level))) if allowed)
+        lines.append(f"| {level} | " + " | ".join(cells) + f" | {report or 'counted only (in one “not disclosed” row)'} |")
+    return "\n".join(lines)
+
+
+def test_the_readme_states_the_policy_as_the_code_has_it():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert policy_table() in readme, "put this table in the README:\n" + policy_table()
