@@ -85,13 +85,16 @@ def unknown_level(db, is_postgres):
     value that slipped in, would); the check constraint comes back afterwards."""
     if is_postgres:
         _db.session.execute(text("ALTER TABLE submissions DROP CONSTRAINT ck_submissions_confidentiality"))
-    else:
-        _db.session.execute(text("PRAGMA ignore_check_constraints = 1"))
-    _db.session.commit()
+        _db.session.commit()
 
     def set_level(submission, level):
+        # On SQLite the pragma holds for one connection: switched on and off inside one transaction.
+        if not is_postgres:
+            _db.session.execute(text("PRAGMA ignore_check_constraints = 1"))
         _db.session.execute(text("UPDATE submissions SET confidentiality = :level WHERE id = :id"),
                             {"level": level, "id": submission.id})
+        if not is_postgres:
+            _db.session.execute(text("PRAGMA ignore_check_constraints = 0"))
         _db.session.commit()
         _db.session.expire_all()
 
@@ -101,8 +104,6 @@ def unknown_level(db, is_postgres):
     if is_postgres:
         _db.session.execute(text("ALTER TABLE submissions ADD CONSTRAINT ck_submissions_confidentiality "
                                  "CHECK (confidentiality IN ('public', 'anonymous', 'confidential'))"))
-    else:
-        _db.session.execute(text("PRAGMA ignore_check_constraints = 0"))
     _db.session.commit()
 
 
