@@ -10,7 +10,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
-from .. import charts, pdf
+from .. import charts, database, pdf
 from ..audit import services as audit
 from ..consultations import uploads, visibility
 from ..consultations.models import Submission
@@ -283,17 +283,22 @@ def pull_stale(reports):
         newest[key] = max(newest.get(key, 0), row.id)
     superseded = {report.id for report in candidates
                   if report.published_at is not None and newest.get((report.consultation_id, report.lang), 0) > report.id}
+    pulls = [(report, reason) for report in candidates if (reason := _pull_reason(report, current, superseded))]
+    if not pulls:
+        return
     now = utcnow()
-    changed = False
-    for report in candidates:
-        reason = _pull_reason(report, current, superseded)
-        if reason:
-            report.pulled_at, report.pulled_reason = now, reason
-            audit.record(None, "report.pulled", report.consultation, lang=report.lang, report=report.id, reason=reason)
-            log.info("report %s pulled: %s", report.id, reason)
-            changed = True
-    if changed:
+    with database.writing():
+        for report, reason in pulls:
+            # Whoever marks it first records it (two readers may find the same build at once).
+            marked = db.session.execute(update(Report).where(Report.id == report.id, Report.pulled_at.is_(None))
+                                        .values(pulled_at=now, pulled_reason=reason)).rowcount
+            if marked:
+                audit.record(None, "report.pulled", report.consultation, lang=report.lang, report=report.id,
+                             reason=reason)
+                log.info("report %s pulled: %s", report.id, reason)
         db.session.commit()
+    for report, _reason in pulls:
+        db.session.refresh(report)
 
 
 def current_report_for(report):
