@@ -85,8 +85,14 @@ def save_consultation(consultation=None, actor=None, **values):
     if creating and not values.get("reference_prefix"):
         values["reference_prefix"] = free_prefix()
     changed = {key: str(value) for key, value in values.items() if getattr(consultation, key, None) != value}
+    was_open = consultation.status == "open"
     for key, value in values.items():
         setattr(consultation, key, value)
+    # Closed before its deadline: remember when, so pages state the real closing moment.
+    if consultation.status == "open":
+        consultation.closed_at = None
+    elif was_open and consultation.status in ("closed", "reported") and consultation.closes_at > utcnow():
+        consultation.closed_at = utcnow()
     db.session.add(consultation)
     db.session.flush()
     if actor is not None or not creating:
