@@ -89,6 +89,7 @@ def load(instance_path, overrides=None):
         # The submission form is rendered once per language and time zone, kept this many seconds (0: never).
         "CONSULT_PAGE_CACHE_SECONDS": float(os.environ.get("CONSULT_PAGE_CACHE_SECONDS", "10")),
         "RATELIMIT_SUBMIT": os.environ.get("CONSULT_RATELIMIT_SUBMIT", "20 per hour"),
+        "RATELIMIT_LINKS": os.environ.get("CONSULT_RATELIMIT_LINKS", "5 per hour"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",

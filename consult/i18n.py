@@ -140,6 +140,7 @@ def template_globals():
         "format_moment": format_moment,
         "format_day": format_day,
         "format_names": format_names,
+        "isolate": isolate,
         "zone_label": zone_label,
     }
 
@@ -207,6 +208,12 @@ def format_names(items, label=None, locale=None):
     if not items:
         return Markup("")
     return Markup(format_list([str(item) for item in items], locale=_locale(locale)))
+
+
+def isolate(text):
+    """Plain text (an e-mail, a PDF's metadata) set apart from the text around it, whatever its direction:
+    Unicode's first-strong isolate (FSI ... PDI), as <bdi> does in HTML."""
+    return f"\u2068{text}\u2069" if text else ""
 
 
 def template_filters():

@@ -116,3 +116,11 @@ def _filled(value):
     if isinstance(value, list):
         return any(_filled(item) for item in value)
     return value not in (None, False)
+
+
+class LinksForm(FlaskForm):
+    """"Send me my links": the address the submissions were sent from."""
+
+    email = EmailField(_l("The e-mail address you gave with your submission"),
+                       validators=[DataRequired(), Email(), Length(max=254)],
+                       filters=[lambda value: value.strip() if isinstance(value, str) else value])

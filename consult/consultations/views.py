@@ -1,5 +1,5 @@
 """Public pages of the calls for input, the submission form and the submitter's private link."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
@@ -10,8 +10,8 @@ from ..extensions import limiter
 from ..i18n import current_lang
 from ..pagecache import page_cache
 from ..web import render_form
-from . import services, uploads
-from .forms import DraftForm, SubmissionForm
+from . import links, services, uploads
+from .forms import DraftForm, LinksForm, SubmissionForm
 
 bp = Blueprint("consultations", __name__)
 submissions_bp = Blueprint("submissions", __name__)
@@ -183,7 +183,8 @@ def _by_token_or_404(token):
     try:
         return services.by_token(token)
     except services.NotFound:
-        abort(404)
+        # A lost or mistyped link: the way to a new one, not a bare 404.
+        abort(make_response(render_template("submissions/not_found.html"), 404))
 
 
 class _FormObject:
@@ -196,3 +197,23 @@ class _FormObject:
 
     def __getattr__(self, name):
         return getattr(self._submission, name)
+
+
+def _links_limit():
+    return current_app.config["RATELIMIT_LINKS"]
+
+
+def _asked_address():
+    return "links:" + request.form.get("email", "").strip().lower()[:254]
+
+
+@submissions_bp.route("/submissions/links", methods=["GET", "POST"], endpoint="links")
+@limiter.limit(_links_limit, methods=["POST"])
+@limiter.limit(_links_limit, methods=["POST"], key_func=_asked_address)  # and per address asked for
+def send_my_links():
+    form = LinksForm()
+    if form.validate_on_submit():
+        links.send_links(form.email.data, current_lang())
+        # The same answer whether or not anything was found.
+        return render_template("submissions/links.html", form=form, sent=True)
+    return render_form("submissions/links.html", form)
