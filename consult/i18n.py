@@ -141,6 +141,7 @@ def template_globals():
         "format_day": format_day,
         "format_names": format_names,
         "isolate": isolate,
+        "isolated": isolated,
         "zone_label": zone_label,
     }
 
@@ -214,6 +215,15 @@ def isolate(text):
     """Plain text (an e-mail, a PDF's metadata) set apart from the text around it, whatever its direction:
     Unicode's first-strong isolate (FSI ... PDI), as <bdi> does in HTML."""
     return f"\u2068{text}\u2069" if text else ""
+
+
+def isolated(text, lang=None):
+    """User-written text (a title, a name, a file name) in a page: in a <bdi>, which takes the direction of
+    its own first letters, with its language when known, so "Association Amal / جمعية أمل" keeps its order."""
+    if text in (None, ""):
+        return Markup("")
+    attribute = Markup(' lang="%s"') % lang if lang else ""
+    return Markup("<bdi%s>%s</bdi>") % (attribute, text)
 
 
 def template_filters():

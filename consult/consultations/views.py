@@ -10,7 +10,7 @@ from ..extensions import limiter
 from ..i18n import current_lang
 from ..pagecache import page_cache
 from ..web import render_form
-from . import links, services, uploads
+from . import kept, links, services, uploads
 from .forms import DraftForm, LinksForm, SubmissionForm
 
 bp = Blueprint("consultations", __name__)
@@ -87,27 +87,40 @@ def _render_or_submit(slug, cache, cache_key):
     form = DraftForm() if saving_draft else SubmissionForm()
     if request.method == "GET":
         form.form_key.data = services.new_form_key()
-    if form.validate_on_submit():
+    attached = None
+    if form.validate_on_submit() or (request.method == "POST" and "csrf_token" not in form.errors):
+        # Files are checked (and kept) even when another field has an error: none is lost on the way back.
+        attached = kept.collect(consultation, form.form_key.data, form.attachments.data, _ids("remove_kept"))
+        if attached.errors:
+            form.attachments.errors = [upload_message(error) for error in attached.errors]
+    if attached is not None and not form.errors:
         try:
-            files = uploads.check_files(form.attachments.data or [])
-            result = services.submit(consultation, form.values(), files, form_key=form.form_key.data or None,
-                                     page_lang=current_lang(), draft=saving_draft)
-        except uploads.UploadError as error:
-            form.attachments.errors = [upload_message(error)]
+            result = services.submit(consultation, form.values(), attached.checked(),
+                                     form_key=form.form_key.data or None, page_lang=current_lang(), draft=saving_draft)
         except services.ClosedError:
             return render_template("consultations/closed.html", consultation=consultation), 409
         except OSError:
             current_app.logger.exception("attachment could not be stored")
             form.attachments.errors = [_("We could not store your files just now. Nothing was saved; please try again later.")]
-            return render_form("consultations/submit.html", form, consultation=consultation)[0], 503
-        else:
-            if result.token is None:
-                # The same form sent twice: show where the first one went, make nothing new.
-                return render_template("consultations/duplicate_post.html", consultation=consultation,
-                                       submission=result.submission), 200
-            if saving_draft:
-                flash(_("Your draft is saved. We sent a link to %(email)s to come back to it.", email=result.submission.contact_email), "success")
-            return redirect(url_for("submissions.show", token=result.token, new=None if saving_draft else 1))
+            return render_form("consultations/submit.html", form, consultation=consultation,
+                               kept_files=attached.kept)[0], 503
+        kept.release(attached.kept)
+        if result.token is None:
+            # The same form sent twice: show where the first one went, make nothing new.
+            return render_template("consultations/duplicate_post.html", consultation=consultation,
+                                   submission=result.submission), 200
+        if saving_draft:
+            flash(_("Your draft is saved. We sent a link to %(email)s to come back to it.", email=result.submission.contact_email), "success")
+        return redirect(url_for("submissions.show", token=result.token, new=None if saving_draft else 1))
+    if attached is not None and form.form_key.data:
+        try:
+            kept.keep(consultation, form.form_key.data, attached)
+        except OSError:
+            current_app.logger.exception("attachment could not be kept")
+            form.attachments.errors = [_("We could not store your files just now. Nothing was saved; please try again later.")]
+            return render_form("consultations/submit.html", form, consultation=consultation, kept_files=attached.kept)[0], 503
+    if attached is not None:
+        return render_form("consultations/submit.html", form, consultation=consultation, kept_files=attached.kept)
     page, status = render_form("consultations/submit.html", form, consultation=consultation)
     if status == 200 and cache.usable():
         cache.put(cache_key, page, seconds=(consultation.closes_at - utcnow()).total_seconds(),
@@ -177,6 +190,11 @@ def send_attachment(submission, attachment_id):
             return send_file(uploads.path_of(item.stored_name), mimetype=item.content_type,
                              as_attachment=True, download_name=item.original_name)
     abort(404)
+
+
+def _ids(name):
+    """Row ids ticked in the form under `name` (anything else is ignored)."""
+    return {int(i) for i in request.form.getlist(name) if i.isascii() and i.isdigit() and len(i) < 10}
 
 
 def _by_token_or_404(token):
