@@ -142,6 +142,7 @@ def template_globals():
         "format_names": format_names,
         "isolate": isolate,
         "isolated": isolated,
+        "code": code,
         "zone_label": zone_label,
     }
 
@@ -224,6 +225,13 @@ def isolated(text, lang=None):
         return Markup("")
     attribute = Markup(' lang="%s"') % lang if lang else ""
     return Markup("<bdi%s>%s</bdi>") % (attribute, text)
+
+
+def code(text):
+    """A reference, slug or address (RSAG-2026-0018): left to right, and never broken across lines."""
+    if text in (None, ""):
+        return Markup("")
+    return Markup('<bdi class="code" dir="ltr">%s</bdi>') % text
 
 
 def template_filters():

@@ -163,17 +163,25 @@ def check_page(page, response, lang):
 # Run in the page: every element whose content does not fit its box, every word broken across lines, every
 # table that does not stack its rows. Elements that are not drawn, or drawn as 1 px (visually hidden labels),
 # are left out; form controls scroll their own text.
-LAYOUT_CHECK = """() => {
+LAYOUT_CHECK = r"""() => {
     const width = document.documentElement.clientWidth;
     const out = [];
     const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
         (el.classList.length ? '.' + [...el.classList].join('.') : '') + ' "' + (el.textContent || '').trim().slice(0, 40) + '"';
     const skipTags = new Set(['INPUT', 'TEXTAREA', 'SELECT', 'OPTION', 'SCRIPT', 'STYLE', 'svg', 'IMG', 'BR']);
     const drawn = el => { const r = el.getBoundingClientRect(); return r.width > 1 && r.height > 1; };
+    // Inside a visually hidden box (1 px, clipped: a table's header row on a phone, a label for screen readers).
+    const hiddenBox = new Map();
+    const insideHidden = el => {
+        const p = el.parentElement;
+        if (!p || p === document.body) return false;
+        if (!hiddenBox.has(p)) hiddenBox.set(p, !drawn(p) && getComputedStyle(p).overflow !== 'visible' || insideHidden(p));
+        return hiddenBox.get(p);
+    };
     const inScroller = el => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
         const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; } return false; };
     for (const el of document.body.querySelectorAll('*')) {
-        if (skipTags.has(el.tagName) || !drawn(el)) continue;
+        if (skipTags.has(el.tagName) || !drawn(el) || insideHidden(el)) continue;
         const style = getComputedStyle(el);
         if (style.visibility === 'hidden') continue;
         const r = el.getBoundingClientRect();
@@ -219,7 +227,7 @@ LAYOUT_CHECK = """() => {
             const rects = [...range.getClientRects()].filter(rect => rect.width > 0);
             if (rects.length < 2) continue;
             // A compound's line may end at its hyphen ("bénéficient-/ils"), a code's may not ("RLAB-/2026-0018").
-            if (match[0].includes('-') && !/\\d/.test(match[0])) continue;
+            if (match[0].includes('-') && !/\d/.test(match[0])) continue;
             const first = rects[0];
             if (rects.some(rect => rect.top >= first.bottom - 2 || rect.bottom <= first.top + 2))
                 out.push('word broken across lines: "' + match[0].slice(0, 40) + '" in ' + name(parent));
