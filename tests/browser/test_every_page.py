@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 from consult.demo.services import DEMO_PASSWORD, load_demo
 from consult.extensions import db as _db
 from consult.extensions import limiter
-from tests.browser.conftest import format_violations, run_axe
+from tests.browser.conftest import ARTIFACTS, format_violations, run_axe
 from tests.browser.test_pages import DIRECTION, PHONE, horizontal_overflow
 from tests.conftest import _empty_tables
 
@@ -37,7 +37,8 @@ FILE_ENDPOINTS = {"review.attachment", "submissions.attachment", "meetings.agend
                   "reports.stylesheet", "static"}
 # Pages each reader must reach by following links: proof that the crawl really went everywhere.
 KEY_PAGES = {
-    "public": {"consultations.index", "consultations.show", "consultations.submit", "meetings.index", "meetings.show",
+    "public": {"consultations.index", "consultations.show", "consultations.submit", "submissions.links",
+               "meetings.index", "meetings.show",
                "reports.index", "membership.roster", "membership.apply", "auth.login", "main.timezone"},
     "member": {"consultations.submit", "meetings.show", "meetings.actions", "meetings.feed", "reports.index",
                "membership.roster", "membership.directory", "membership.my_listing", "review.queue", "auth.account"},
@@ -47,6 +48,7 @@ KEY_PAGES = {
                     "reports.workspace", "reports.preview", "meetings.edit", "meetings.agenda_page",
                     "meetings.invitations"},
 }
+SCREENSHOTS = ARTIFACTS / "every-page-ar-360"
 # A page must not take this long to show (all pages come from the loopback server).
 PAGE_TIMEOUT_MS = 15_000
 
@@ -102,7 +104,7 @@ def links_on(page):
         "a[href]", "links => links.filter(a => !a.hasAttribute('download')).map(a => a.href)")
 
 
-def crawl(page, live_server, adapter, lang):
+def crawl(page, live_server, adapter, lang, reader):
     """Visit every page reachable from /<lang>/; return ({endpoint: [paths]}, [problems])."""
     origin = urlsplit(live_server)
     start = f"/{lang}/"
@@ -121,6 +123,9 @@ def crawl(page, live_server, adapter, lang):
             raise
         endpoint = route_of(adapter, urlsplit(path).path)
         checked.setdefault(endpoint, []).append(path)
+        if lang == "ar" and len(checked[endpoint]) == 1:  # one look at each Arabic page on a phone, for people
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{reader}-{endpoint}.png"), full_page=True)
         problems += [f"{path}: {problem}" for problem in check_page(page, response, lang)]
         for href in links_on(page):
             url = urlsplit(href)
@@ -250,7 +255,7 @@ def test_every_page_reachable_by_a_reader(new_page, live_server, app, reader, bl
     adapter = app.url_map.bind("127.0.0.1")
     reached, problems, counts = set(), [], {}
     for lang in LANGS:
-        checked, lang_problems = crawl(page, live_server, adapter, lang)
+        checked, lang_problems = crawl(page, live_server, adapter, lang, reader)
         counts[lang] = sum(len(paths) for paths in checked.values())
         reached |= set(checked)
         problems += lang_problems
