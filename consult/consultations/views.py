@@ -43,6 +43,10 @@ def upload_message(error):
         "count": _("Please attach at most 3 files."),
         "total": _("The files together are larger than 10 MB."),
     }
+    if error.filename and error.code in ("count", "total"):  # a file left out of the ones kept: name it
+        messages = {"count": _("%(name)s is not attached: please attach at most 3 files.", name=error.filename),
+                    "total": _("%(name)s is not attached: the files together would be larger than 10 MB.",
+                               name=error.filename)}
     return messages[error.code]
 
 

@@ -116,3 +116,11 @@ def test_abandoned_forms_lose_their_files(app, client, db, create_consultation, 
     assert "1 attachment(s) of forms left unsent" in result.output
     assert count(db, KeptFile) == 0 and not os.path.exists(path_of(name))
     assert count(db, Attachment) == 0
+
+
+def test_a_file_over_the_count_is_named(client, db, create_consultation, submission_form):
+    create_consultation()
+    files = [(io.BytesIO(pdf_bytes()), f"file{n}.pdf") for n in range(4)]
+    response, _ = first_post(client, submission_form, org_name="", attachments=files)
+    assert "file3.pdf is not attached: please attach at most 3 files." in response.get_data(as_text=True)
+    assert count(db, KeptFile) == 3
