@@ -110,6 +110,9 @@ TABLE = {
     "submissions.show POST": R(404, 400, 404, 404, 404),
     "submissions.attachment GET": LINK_HOLDER,
     "submissions.withdraw POST": R(404, 302, 404, 404, 404, holders={"submission": "spare"}),
+    # "Send me my links": anyone may ask; an empty form is a 400 (the same answer for every reader).
+    "submissions.links GET": EVERYONE,
+    "submissions.links POST": R(400, 400, 400, 400, 400),
     # ---- calls for input (secretariat)
     "consultations_admin.manage GET": SECRETARIAT,
     "consultations_admin.create GET": SECRETARIAT,
