@@ -37,6 +37,7 @@ def create_app(config=None):
     app.url_value_preprocessor(i18n.pull_lang)
     app.url_defaults(i18n.add_lang)
     app.jinja_env.globals.update(web.template_globals())
+    app.jinja_env.filters.update(i18n.template_filters())
     mail.init_app(app)
     errors.init_app(app)
 

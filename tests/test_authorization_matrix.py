@@ -113,6 +113,9 @@ TABLE = {
     "submissions.withdraw POST": R(404, 303, 404, 404, 404, holders={"submission": "spare"}),
     "submissions.narrow_consent POST": R(404, 400, 404, 404, 404),  # no level chosen
     "submissions.restore POST": R(404, 409, 404, 404, 404),  # not withdrawn: nothing to undo
+    # "Send me my links": anyone may ask; an empty form is a 400 (the same answer for every reader).
+    "submissions.links GET": EVERYONE,
+    "submissions.links POST": R(400, 400, 400, 400, 400),
     # ---- calls for input (secretariat)
     "consultations_admin.manage GET": SECRETARIAT,
     "consultations_admin.create GET": SECRETARIAT,

@@ -127,3 +127,11 @@ class NarrowConsentForm(FlaskForm):
     def __init__(self, levels, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.level.choices = [SelectChoice(level, visibility.explanation(level)) for level in levels]
+
+
+class LinksForm(FlaskForm):
+    """"Send me my links": the address the submissions were sent from."""
+
+    email = EmailField(_l("The e-mail address you gave with your submission"),
+                       validators=[DataRequired(), Email(), Length(max=254)],
+                       filters=[lambda value: value.strip() if isinstance(value, str) else value])
