@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from .. import i18n, reference
+from ..forms import ConsultForm
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_lang
 from .uploads import MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES
 
@@ -22,7 +22,7 @@ TEXT_LIMIT = 6000
 OUTSIDE_REGION = "other"
 
 
-class SubmissionForm(FlaskForm):
+class SubmissionForm(ConsultForm):
     """The public form; its choices are labelled in the page's language."""
 
     class Meta:

@@ -175,7 +175,7 @@ def send_attachment(submission, attachment_id):
     for item in submission.attachments:
         if item.id == attachment_id:
             return send_file(uploads.path_of(item.stored_name), mimetype=item.content_type,
-                             as_attachment=True, download_name=item.original_name)
+                             as_attachment=True, download_name=uploads.clean_name(item.original_name))
     abort(404)
 
 

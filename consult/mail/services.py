@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 
 from ..database import utcnow
 from ..extensions import db
+from ..text import single_line
 from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def send(to, subject, text, parts=(), later=False):
     """
     message = OutboxMessage(
         to_address=to,
-        subject=subject[:300],
+        subject=single_line(subject)[:300],
         body_text=text,
         parts=[_encode_part(part) for part in parts],
         status="queued" if current_app.config["CONSULT_MAIL_URL"] else "kept",

@@ -409,7 +409,7 @@ def agenda_document(meeting_id, item_id, document_id):
     meeting = _meeting_or_404(meeting_id)
     document = _document_or_404(_item_or_404(meeting, item_id), document_id)
     response = send_file(uploads.path_of(document.stored_name), mimetype=document.content_type,
-                         as_attachment=True, download_name=document.original_name)
+                         as_attachment=True, download_name=uploads.clean_name(document.original_name))
     if current_user.is_authenticated or meeting.visibility != "public":
         response.headers["Cache-Control"] = "private, no-store"
     return response
