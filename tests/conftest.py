@@ -81,6 +81,8 @@ def make_app(database_url, **overrides):
         "CONSULT_UPLOAD_DIR": UPLOAD_DIR,
         # Tests make calls of the same address one after the other; test_page_cache.py turns it on.
         "CONSULT_PAGE_CACHE_SECONDS": 0,
+        # Feeds and the API kept whole for anonymous readers: tests/test_costs.py turns it on.
+        "CONSULT_PUBLIC_CACHE_SECONDS": 0,
         **overrides,
     })
     app.test_client_class = FreshContextClient
