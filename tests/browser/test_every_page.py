@@ -38,7 +38,7 @@ KEY_PAGES = {
                     "membership_admin.manage", "membership_admin.history", "membership_admin.application",
                     "consultations_admin.manage", "consultations_admin.reviewers", "reports.index",
                     "reports.workspace", "reports.preview", "meetings.edit", "meetings.agenda_page",
-                    "meetings.invitations"},
+                    "meetings.invitations", "mail.outbox"},
 }
 # A page must not take this long to show (all pages come from the loopback server).
 PAGE_TIMEOUT_MS = 15_000
