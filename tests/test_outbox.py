@@ -9,6 +9,7 @@ from consult.database import utcnow
 from consult.mail import services as mail
 from consult.mail.models import OutboxMessage
 from tests.conftest import csrf_token, free_port, login, post_form
+from tests.meetings.conftest import create_meeting  # noqa: F401 (fixture)
 
 
 def _queue_ok_bad_ok(db):
@@ -160,3 +161,20 @@ def test_mail_queued_for_later_is_kept_without_smtp(app, db, create_user):
     post_form(app.test_client(), "/en/password/forgot", {"email": "known@example.org"})
     mail.wait_for_runner(timeout=30)
     assert db.session.scalar(select(OutboxMessage.status)) == "kept"
+
+
+def test_a_meeting_title_stored_with_a_line_break_still_invites_everyone(app, db, smtp, create_meeting):
+    """The case the issue found: such a title put in subjects broke the whole batch."""
+    from consult.meetings import services as meetings
+
+    earlier = mail.send("earlier@example.org", "Earlier", "Body")
+    db.session.commit()
+    meeting = create_meeting(title={"en": "Planning\nmeeting", "ar": "اجتماع\nالتخطيط", "fr": "Réunion\r\nBcc: x"})
+    meetings.invite_and_notify(meeting, [], ["one@example.org", "two@example.org"])
+    db.session.commit()
+    assert mail.deliver() == 3
+    assert mail.deliver() == 0
+    subjects = sorted(str(m["Subject"]) for m in smtp.messages)
+    assert len(subjects) == 3 and subjects[0] == "Earlier"
+    assert all("\n" not in subject and "\r" not in subject for subject in subjects)
+    assert _status(db, earlier.id).status == "sent"
