@@ -51,6 +51,7 @@ def create_app(config=None):
     from .consultations.review import bp as review_bp
     from .consultations.views import bp as consultations_bp
     from .consultations.views import submissions_bp
+    from .mail.views import bp as mail_bp
     from .main.views import bp as main_bp
     from .meetings.views import bp as meetings_bp
     from .meetings.views import calendar_bp
@@ -69,6 +70,7 @@ def create_app(config=None):
     app.register_blueprint(calendar_bp)
     app.register_blueprint(membership_bp, url_prefix="/<lang>")
     app.register_blueprint(membership_admin_bp, url_prefix="/<lang>")
+    app.register_blueprint(mail_bp, url_prefix="/<lang>")
     app.register_blueprint(api_bp, url_prefix="/api")
 
     from .cli import consult_cli

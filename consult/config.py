@@ -94,6 +94,10 @@ def load(instance_path, overrides=None):
         "CONSULT_PAGE_CACHE_SECONDS": float(os.environ.get("CONSULT_PAGE_CACHE_SECONDS", "10")),
         "RATELIMIT_SUBMIT": os.environ.get("CONSULT_RATELIMIT_SUBMIT", "20 per hour"),
         "RATELIMIT_LINKS": os.environ.get("CONSULT_RATELIMIT_LINKS", "5 per hour"),
+        # Costs an anonymous reader controls (README, "Bounded costs"): agenda PDF builds per address,
+        # and how long feeds and the open-data API are kept whole for anonymous readers (0: not kept).
+        "CONSULT_RATELIMIT_PDF": os.environ.get("CONSULT_RATELIMIT_PDF", "10 per minute; 30 per hour"),
+        "CONSULT_PUBLIC_CACHE_SECONDS": float(os.environ.get("CONSULT_PUBLIC_CACHE_SECONDS", "60")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",

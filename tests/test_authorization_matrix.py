@@ -125,6 +125,9 @@ TABLE = {
     "consultations_admin.reviewers GET": SECRETARIAT,
     "consultations_admin.reviewers POST": R(LOGIN, LOGIN, 403, 403, 302, data={"reviewers": "reviewer_id"}),
     "consultations_admin.export GET": REVIEWERS,
+    # ---- e-mail not sent (secretariat)
+    "mail.outbox GET": SECRETARIAT,
+    "mail.retry POST": R(LOGIN, LOGIN, 403, 403, 302),
     # ---- review
     "review.queue GET": SIGNED_IN,
     "review.bulk POST": R(LOGIN, LOGIN, 400, 400, 400),
@@ -382,6 +385,12 @@ def world(app, create_consultation, create_user, member, secretariat, report_cal
     draft_nomination_call = create_call(status="draft")
 
     feed_token = meetings.new_feed_token(member)
+    from consult.mail.models import OutboxMessage
+
+    failed_mail = OutboxMessage(to_address="bounced@example.org", subject="Refused", body_text="Body", parts=[],
+                                status="failed", attempts=1, last_error="SMTPDataError: (554, b'Refused')")
+    _db.session.add(failed_mail)
+    _db.session.commit()
     ids = {
         "member_id": member.id, "reviewer_id": reviewer.id,
         "slug": open_call.slug, "closed_slug": report_call.consultation.slug, "draft_slug": draft_call.slug,
@@ -398,7 +407,7 @@ def world(app, create_consultation, create_user, member, secretariat, report_cal
         "invitation_id": observer.id,
         "term_id": term.id, "organisation_id": term.organisation_id, "call_id": call.id,
         "draft_call_id": draft_nomination_call.id, "application_id": application.id,
-        "filename": "consult.css",
+        "filename": "consult.css", "message_id": failed_mail.id,
     }
     tokens = {
         "submission": {"submitter": own_token, "spare": spare_token, "expired": expired_token},

@@ -5,12 +5,12 @@ from datetime import timezone
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import reference
+from ..forms import ConsultForm
 from ..i18n import LANGUAGES, REGION_ZONES, current_lang, valid_zone, zone_label
 from . import services
 from .models import CONSULTATION_STATUSES
@@ -56,7 +56,7 @@ def no_break(example):
     return example.replace("-", "\u2011")
 
 
-class ConsultationForm(FlaskForm):
+class ConsultationForm(ConsultForm):
     """Create or change a call. Times are typed as local times in the call's own zone."""
 
     slug = StringField(
@@ -216,7 +216,7 @@ def _lines(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class ReviewersForm(FlaskForm):
+class ReviewersForm(ConsultForm):
     """The members asked to review one call's submissions."""
 
     reviewers = SelectMultipleField(_l("Reviewers"), coerce=int, validators=[Optional()],

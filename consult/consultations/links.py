@@ -2,13 +2,12 @@
 
 Private links are kept only as hashes, so a lost link cannot be read back: each submission to a call
 that is still open gets a new link (the old one stops working) and one message lists them all. The
-answer to the person asking is the same whether or not anything was found, and the message is written
-to the outbox for `consult mail send` to deliver: nothing is sent while the page answers, so the time it
-takes does not tell either.
+answer to the person asking is the same whether or not anything was found, and the look-up, the new
+links and the message all happen after the answer (mail.after_response), so its timing does not
+tell either.
 """
 import secrets
 
-from flask import g, has_request_context
 from sqlalchemy import select
 
 from ..audit import services as audit
@@ -44,15 +43,6 @@ def send_links(email, lang, now=None):
         submission.token_hash = _hash_token(token)
         audit.record(None, "submission.link_renewed", submission)
         links.append((submission, external_url("submissions.show", token=token, lang=lang)))
-    queue_for_later(submissions[0].contact_email, "mail/submission_links", lang, links=links)
+    mail.send_template(submissions[0].contact_email, "mail/submission_links", lang, links=links)
     db.session.commit()
     return len(links)
-
-
-def queue_for_later(to, template, lang, **context):
-    """Write a message to the outbox without delivering it at the end of this request: `consult mail send`
-    (cron) delivers it. Issue 16's "queue for later delivery" takes over here."""
-    message = mail.send_template(to, template, lang, **context)
-    if has_request_context() and message.id in g.get("outbox_ids", ()):
-        g.outbox_ids.remove(message.id)
-    return message

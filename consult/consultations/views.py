@@ -8,6 +8,7 @@ from .. import database, reference
 from ..database import utcnow
 from ..extensions import limiter
 from ..i18n import current_lang
+from ..mail import services as mail
 from ..pagecache import page_cache
 from ..web import render_form
 from . import consent, kept, links, services, uploads, visibility
@@ -231,7 +232,7 @@ def send_attachment(submission, attachment_id):
     for item in submission.attachments:
         if item.id == attachment_id:
             return send_file(uploads.path_of(item.stored_name), mimetype=item.content_type,
-                             as_attachment=True, download_name=item.original_name)
+                             as_attachment=True, download_name=uploads.clean_name(item.original_name))
     abort(404)
 
 
@@ -274,7 +275,8 @@ def _asked_address():
 def send_my_links():
     form = LinksForm()
     if form.validate_on_submit():
-        links.send_links(form.email.data, current_lang())
+        # Looked up, renewed and mailed after the answer: the page tells nothing, not even by its timing.
+        mail.after_response(links.send_links, form.email.data, current_lang())
         # The same answer whether or not anything was found.
         return render_template("submissions/links.html", form=form, sent=True)
     return render_form("submissions/links.html", form)

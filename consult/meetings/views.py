@@ -413,7 +413,7 @@ def agenda_document(meeting_id, item_id, document_id):
     meeting = _meeting_or_404(meeting_id)
     document = _document_or_404(_item_or_404(meeting, item_id), document_id)
     response = send_file(uploads.path_of(document.stored_name), mimetype=document.content_type,
-                         as_attachment=True, download_name=document.original_name)
+                         as_attachment=True, download_name=uploads.clean_name(document.original_name))
     if current_user.is_authenticated or meeting.visibility != "public":
         response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -452,20 +452,32 @@ def _file_lang():
 
 @calendar_bp.route("/meetings/<int:meeting_id>.ics")
 def meeting_ics(meeting_id):
+    from .. import costs
+
     meeting = _meeting_or_404(meeting_id)
-    invitation = services.invitation_for(meeting, current_user)
-    data = ics.build_calendar([meeting], _file_lang(), invitations={meeting.id: invitation} if invitation else None)
-    private = current_user.is_authenticated or meeting.visibility != "public"
-    return _ics_response(data, f"meeting-{meeting.id}.ics", private=private)
+    lang = _file_lang()
+
+    def build():
+        invitation = services.invitation_for(meeting, current_user)
+        data = ics.build_calendar([meeting], lang, invitations={meeting.id: invitation} if invitation else None)
+        private = current_user.is_authenticated or meeting.visibility != "public"
+        return _ics_response(data, f"meeting-{meeting.id}.ics", private=private)
+
+    return costs.kept_for_everyone(("meeting.ics", meeting.id, meeting.sequence, lang), build)
 
 
 @calendar_bp.route("/calendar/public.ics")
 def public_feed():
+    from .. import costs
+
     lang = _file_lang()
-    with force_locale(lang):  # the file's language, not the calendar app's
-        name = _("Public meetings")
-    data = ics.build_feed(services.public_feed_meetings(), lang, name=name)
-    return _ics_response(data, "public.ics")
+
+    def build():
+        with force_locale(lang):  # the file's language, not the calendar app's
+            name = _("Public meetings")
+        return _ics_response(ics.build_feed(services.public_feed_meetings(), lang, name=name), "public.ics")
+
+    return costs.kept_for_everyone(("public.ics", lang), build)
 
 
 @calendar_bp.route("/calendar/<token>.ics")
@@ -518,16 +530,17 @@ def invitations(meeting_id):
 
 @bp.route("/meetings/<int:meeting_id>/agenda.pdf")
 def agenda_pdf(meeting_id):
-    """The agenda as a PDF in the page's language, for anyone who may see the meeting (404 otherwise)."""
-    from .. import pdf
-    from ..i18n import pick
+    """The agenda as a PDF in the page's language, for anyone who may see the meeting (404 otherwise).
+
+    Served from the stored file; a build (the agenda changed) counts against the reader's address."""
+    from .. import costs
+    from . import agenda_pdf as document
 
     meeting = _meeting_or_404(meeting_id)
     lang = current_lang()
-    title, title_lang = pick(meeting.title, lang)
-    html = render_template("meetings/agenda_pdf.html", meeting=meeting, doc_title=title, doc_title_lang=title_lang,
-                           **pdf.template_helpers())
-    response = Response(pdf.render_pdf(html, title=title, lang=lang), mimetype="application/pdf")
+    path = document.stored_pdf(meeting, lang,
+                               before_build=lambda: costs.count_build("agenda-pdf", "CONSULT_RATELIMIT_PDF"))
+    response = send_file(path, mimetype="application/pdf", conditional=True, etag=path.stem[-64:])
     response.headers["Content-Disposition"] = f'attachment; filename="agenda-{meeting.id}-{lang}.pdf"'
     if current_user.is_authenticated or meeting.visibility != "public":
         response.headers["Cache-Control"] = "private, no-store"

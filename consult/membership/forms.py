@@ -4,7 +4,6 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext_l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, HiddenField, IntegerField, RadioField,
                      SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, URLField)
 from wtforms.fields.choices import SelectChoice
@@ -12,6 +11,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from .. import reference
 from ..consultations.admin_forms import DATETIME_FORMATS, DATETIME_MESSAGE, offered_zones
+from ..forms import ConsultForm
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_lang, zone_label
 from ..text import normalise_name
 from .models import GENDERS, GROUP_ROLES
@@ -61,7 +61,7 @@ class OrganisationFieldsMixin:
                                           for code, label in reference.choices(reference.AREAS, lang)]
 
 
-class OrganisationForm(OrganisationFieldsMixin, FlaskForm):
+class OrganisationForm(OrganisationFieldsMixin, ConsultForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
     name_lang = SelectField(_l("Language of this name"), choices=[SelectChoice(c, LANGUAGE_NAMES[c]) for c in LANGUAGES])
     name_ar = StringField(_l("Name in Arabic (optional)"), validators=[Optional(), Length(max=300)])
@@ -118,7 +118,7 @@ class TermFieldsMixin:
                 ("organisation_id", "role", "seat", "starts_on", "ends_on", "tor_accepted_on", "coi_declared_on")}
 
 
-class NewTermForm(TermFieldsMixin, FlaskForm):
+class NewTermForm(TermFieldsMixin, ConsultForm):
     """A member's term; the person is an existing member account, or a new one made from a name and e-mail."""
 
     user_id = SelectField(_l("Member"), coerce=int, validators=[Optional()])
@@ -138,20 +138,20 @@ class NewTermForm(TermFieldsMixin, FlaskForm):
             raise ValidationError(_l("Choose a member, or give the new member's name and e-mail."))
 
 
-class TermForm(TermFieldsMixin, FlaskForm):
+class TermForm(TermFieldsMixin, ConsultForm):
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self._set_organisations(organisations)
 
 
-class EndTermForm(FlaskForm):
+class EndTermForm(ConsultForm):
     ended_on = DateField(_l("Last day of the term"), validators=[InputRequired(message=DATE_MESSAGE)])
     reason = RadioField(_l("Why the term ends early"), choices=_choices(END_REASON_LABELS),
                         validators=[InputRequired()])
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=500)])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(ConsultForm):
     seats = IntegerField(_l("Number of seats"), validators=[InputRequired(), NumberRange(min=1, max=99)])
     alternates = BooleanField(_l("Seats may have alternates"))
     min_women_percent = IntegerField(_l("Warn when women are fewer than (per cent; 0 for no warning)"),
@@ -161,12 +161,12 @@ class SettingsForm(FlaskForm):
                                     validators=[InputRequired(), NumberRange(min=0, max=365)])
 
 
-class HideNameForm(FlaskForm):
+class HideNameForm(ConsultForm):
     hide_name = BooleanField(_l("Leave my name off the public list of members"),
                              description=_l("Your organisation, country and role are still shown."))
 
 
-class CallForm(FlaskForm):
+class CallForm(ConsultForm):
     title_ar = StringField(_l("Title in Arabic"), validators=[Optional(), Length(max=300)])
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
     title_fr = StringField(_l("Title in French"), validators=[Optional(), Length(max=300)])
@@ -206,7 +206,7 @@ class CallForm(FlaskForm):
         }
 
 
-class ApplicationForm(OrganisationFieldsMixin, FlaskForm):
+class ApplicationForm(OrganisationFieldsMixin, ConsultForm):
     """The public nomination form: an organisation nominates a person. No account needed."""
 
     org_name = StringField(_l("Name of your organisation"), validators=[DataRequired(), Length(max=300)])
@@ -254,7 +254,7 @@ class ApplicationForm(OrganisationFieldsMixin, FlaskForm):
         return values
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(ConsultForm):
     """The secretariat's decision on an application: shortlist, decline (with a reason) or select (with a term)."""
 
     action = RadioField(_l("Decision"), validators=[InputRequired()], choices=[

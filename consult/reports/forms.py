@@ -1,10 +1,10 @@
 """Forms of the report pages (secretariat only)."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
+from ..forms import ConsultForm
 from ..i18n import LANGUAGE_NAMES, LANGUAGES
 from .services import TEXT_LIMIT
 
@@ -16,7 +16,7 @@ def _text(label):
                          render_kw={"rows": 8, "maxlength": TEXT_LIMIT})
 
 
-class ReportTextsForm(FlaskForm):
+class ReportTextsForm(ConsultForm):
     """The executive summary and the methodology note, in each language; and the digits setting."""
 
     summary_ar = _text(_l("Executive summary in Arabic"))
@@ -38,13 +38,13 @@ class ReportTextsForm(FlaskForm):
         self.arabic_digits.data = setup.arabic_digits
 
 
-class BuildForm(FlaskForm):
+class BuildForm(ConsultForm):
     lang = RadioField(_l("Language of the report"), validators=[InputRequired(message=_l("Choose a language."))],
                       choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
     build = SubmitField(_l("Build the PDF"))
 
 
-class PublishForm(FlaskForm):
+class PublishForm(ConsultForm):
     action = HiddenField(validators=[InputRequired()])
 
 

@@ -46,7 +46,7 @@ KEY_PAGES = {
                     "membership_admin.manage", "membership_admin.history", "membership_admin.application",
                     "consultations_admin.manage", "consultations_admin.reviewers", "reports.index",
                     "reports.workspace", "reports.preview", "meetings.edit", "meetings.agenda_page",
-                    "meetings.invitations"},
+                    "meetings.invitations", "mail.outbox"},
 }
 SCREENSHOTS = ARTIFACTS / "every-page-ar-360"
 # A page must not take this long to show (all pages come from the loopback server).
