@@ -1,5 +1,5 @@
 """Meeting pages (under /<lang>) and calendar files (no language prefix)."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -259,6 +259,8 @@ def feed():
 @secretariat_required
 def create():
     form = MeetingForm()
+    if request.method == "GET":
+        form.timezone.data = _default_zone(form)
     if form.validate_on_submit():
         try:
             meeting = services.create_meeting(**form.values())
@@ -268,6 +270,15 @@ def create():
             flash(_("The meeting is saved."), "success")
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_form("meetings/edit.html", form, meeting=None)
+
+
+def _default_zone(form):
+    """The author's own zone if they chose one, else the group's (CONSULT_TIMEZONE), else UTC."""
+    offered = {choice.value for choice in form.timezone.choices}
+    for zone in (getattr(current_user, "timezone", None), current_app.config["CONSULT_TIMEZONE"]):
+        if zone in offered:
+            return zone
+    return "UTC"
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
