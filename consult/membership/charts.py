@@ -27,7 +27,7 @@ class Chart:
 
 def bar_chart(key, title, rows, colour, total):
     """One SVG: a bar per row with its label and count, mirrored for right-to-left pages."""
-    svg = labelled_bars(key, title, rows, colour, rtl=text_direction() == "rtl", number=format_number)
+    svg = labelled_bars(key, title, rows, colour, rtl=text_direction() == "rtl", number=format_number, whole=total)
     return Chart(key, title, rows, total, svg)
 
 
