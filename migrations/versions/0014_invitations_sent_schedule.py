@@ -1,4 +1,4 @@
-"""invitations: what each invitee was last sent (time, place, link, status, sequence)
+"""invitations: what each invitee was last sent; genders: "not stated" beside "prefers not to say"
 
 Revision ID: 0014
 Revises: 0011
@@ -7,6 +7,9 @@ Create Date: 2026-12-03
 Changes to a meeting are no longer mailed at each save: the secretariat sends them at once, and each
 update says what changed since the invitee's last mail. Invitees of meetings that are not drafts were
 mailed at each change until now: they are taken as having the meeting as it is.
+
+A gender nobody gave is "unstated", no longer the first choice of the list nor "undisclosed" (which is
+the person's answer "prefers not to say"). Existing rows keep their value: which were answers is unknown.
 """
 from datetime import timezone
 
@@ -44,8 +47,34 @@ def upgrade():
         update = sa.text("UPDATE invitations SET sent_schedule = :view WHERE meeting_id = :id").bindparams(
             sa.bindparam("view", type_=sa.JSON))
         bind.execute(update, {"view": view, "id": row.id})
+    upgrade_genders()
 
 
 def downgrade():
+    downgrade_genders()
     with op.batch_alter_table("invitations") as batch_op:
         batch_op.drop_column("sent_schedule")
+
+
+# ---------------------------------------------------------------- genders: "not stated" beside "prefers not to say"
+
+OLD_GENDERS = "('female', 'male', 'other', 'undisclosed')"
+NEW_GENDERS = "('female', 'male', 'other', 'undisclosed', 'unstated')"
+GENDER_COLUMNS = (("member_profiles", "gender"), ("nomination_applications", "nominee_gender"))
+
+
+def _genders(values):
+    for table, column in GENDER_COLUMNS:
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_constraint(op.f(f"ck_{table}_{column}"), type_="check")
+            batch_op.create_check_constraint(op.f(f"ck_{table}_{column}"), f"{column} IN {values}")
+
+
+def upgrade_genders():
+    _genders(NEW_GENDERS)
+
+
+def downgrade_genders():
+    for table, column in GENDER_COLUMNS:
+        op.execute(f"UPDATE {table} SET {column} = 'undisclosed' WHERE {column} = 'unstated'")
+    _genders(OLD_GENDERS)
