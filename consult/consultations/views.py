@@ -20,8 +20,7 @@ submissions_bp = Blueprint("submissions", __name__)
 def form_choices():
     """Groupings for the checkbox lists of the form, in the page's language."""
     lang = current_lang()
-    areas = [(item.label(lang), [c.code for c in reference.COUNTRIES if c.subregion == item.code])
-             for item in reference.SUBREGIONS]
+    areas = reference.countries_by_subregion(lang)
     areas.append((_("Beyond one country"), [a.code for a in reference.PSEUDO_AREAS]))
     objectives = [(group.label(lang), list(group.numbers)) for group in reference.OBJECTIVE_GROUPS]
     return {"area_groups": areas, "objective_groups": objectives}

@@ -58,3 +58,40 @@ def test_a_nominees_gender_left_alone_is_not_stated(new_page, create_user, db, b
     assert any(row.startswith("Not stated") and "\t1\t" in row for row in rows), rows
     assert any(row.startswith("Prefers not to say") and "\t0\t" in row for row in rows), rows
     assert blocked_requests == [] and console_errors == []
+
+
+def test_one_label_per_subregion_and_countries_in_one_order(new_page, create_user, db, blocked_requests,
+                                                            console_errors):
+    call = services.save_call(title={"ar": "دعوة إلى الترشيح"}, description={"ar": "نبحث عن أعضاء جدد."},
+                              seats=2, timezone="Asia/Beirut", status="open",
+                              closes_at=utcnow().replace(microsecond=0) + timedelta(days=14))
+    call_id = call.id
+    today = services.today()
+    for seat, (country, name) in enumerate((("YE", "Yemen org"), ("TN", "Tunisia org"), ("QA", "Qatar org")), 1):
+        user = create_user(email=f"seat{seat}@example.org")
+        organisation = services.save_organisation(name=name, name_lang="en", constituency="civil_society",
+                                                  country=country, countries_of_work=[country], other_names={},
+                                                  acronym="", website="", migrant_led=False)
+        services.add_term(user, organisation, seat=seat, role="member", starts_on=today - timedelta(days=10),
+                          ends_on=today + timedelta(days=300), tor_accepted_on=today - timedelta(days=10),
+                          coi_declared_on=today - timedelta(days=10))
+    staff = create_user(email="staff-labels@example.org", role="secretariat").email
+    db.session.commit()
+
+    page = new_page(locale="ar")
+    page.goto(f"/ar/group/nominations/{call_id}/apply")
+    check(page)
+    form_countries = page.locator("select[name=country] option").all_inner_texts()
+    form_groups = page.locator(".choice-group summary").all_inner_texts()
+    assert "مجلس التعاون الخليجي" in form_groups
+    sign_in(page, staff, "ar")
+    page.goto("/ar/group/balance")
+    check(page)
+    tables = page.locator("section.chart-block")
+    subregions = [row.split("\t")[0] for row in tables.nth(1).locator("tbody tr").all_inner_texts()]
+    countries = [row.split("\t")[0] for row in tables.nth(3).locator("tbody tr").all_inner_texts()]
+    # The same label as on the form ("الخليج" no more), and the countries in the form's order.
+    assert "مجلس التعاون الخليجي" in subregions and "الخليج" not in subregions
+    assert set(subregions) <= set(form_groups)
+    assert countries == [name for name in form_countries if name in countries] == ["تونس", "قطر", "اليمن"]
+    assert blocked_requests == [] and console_errors == []
