@@ -59,8 +59,11 @@ def index():
 
 @bp.route("/consultations/<slug>/")
 def show(slug):
+    from ..reports.services import published_of
+
     consultation = _consultation_or_404(slug)
-    return render_template("consultations/show.html", consultation=consultation)
+    reports = [] if consultation.is_accepting() else published_of(consultation)
+    return render_template("consultations/show.html", consultation=consultation, reports=reports)
 
 
 @bp.route("/consultations/<slug>/submit", methods=["GET", "POST"])
