@@ -396,11 +396,14 @@ def edit_agenda_item(meeting_id, item_id):
     return redirect(url_for("meetings.agenda_page", meeting_id=meeting.id))
 
 
-@bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/delete", methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/delete", methods=["GET", "POST"])
 @secretariat_required
 def delete_agenda_item(meeting_id, item_id):
+    """GET: a page that asks (works without JavaScript); POST from it: delete."""
     meeting = _meeting_or_404(meeting_id)
     item = _item_or_404(meeting, item_id)
+    if request.method == "GET":
+        return render_template("meetings/agenda_delete.html", meeting=meeting, item=item, confirm_form=ConfirmForm())
     if not ConfirmForm().validate_on_submit():
         abort(400)
     agenda.delete_item(item)
