@@ -171,7 +171,9 @@ TABLE = {
     "meetings.edit_agenda_item GET": SECRETARIAT,
     "meetings.edit_agenda_item POST": SECRETARIAT_FORM_REJECTED,
     "meetings.move_agenda_item POST": R(LOGIN, LOGIN, 403, 403, 302, data={"direction": "down"}),
+    "meetings.delete_agenda_item GET": SECRETARIAT,  # the page that asks first
     "meetings.delete_agenda_item POST": R(LOGIN, LOGIN, 403, 403, 302, item_id="spare_item_id"),
+    "meetings.send_update POST": R(LOGIN, LOGIN, 403, 403, 302),
     "meetings.add_agenda_document POST": SECRETARIAT_FORM_REJECTED,  # no file
     "meetings.agenda_document GET": EVERYONE,
     "meetings.delete_agenda_document POST": R(LOGIN, LOGIN, 403, 403, 302, document_id="spare_document_id"),
@@ -191,6 +193,7 @@ TABLE = {
     "reports.build POST": R(LOGIN, LOGIN, 403, 403, 400, slug="closed_slug"),  # no language chosen: nothing built
     "reports.progress GET": SECRETARIAT,
     "reports.progress_state GET": SECRETARIAT,
+    "reports.publish GET": R(LOGIN, LOGIN, 403, 403, 200, report_id="unpublished_report_id"),  # asks first
     "reports.publish POST": R(LOGIN, LOGIN, 403, 403, 303, data={"action": "publish"}),
     # ---- the group
     "membership.roster GET": EVERYONE,

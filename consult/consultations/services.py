@@ -62,6 +62,14 @@ def list_consultations(include_drafts=False):
     return db.session.scalars(query).all()
 
 
+def open_consultations(now=None):
+    """The calls taking submissions now, the nearest deadline first."""
+    now = now or utcnow()
+    query = (select(Consultation).where(Consultation.status == "open", Consultation.opens_at <= now,
+                                        Consultation.closes_at > now).order_by(Consultation.closes_at))
+    return [consultation for consultation in db.session.scalars(query) if consultation.is_accepting(now)]
+
+
 DEFAULT_PREFIX = "RSAG"
 
 

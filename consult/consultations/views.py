@@ -21,8 +21,7 @@ submissions_bp = Blueprint("submissions", __name__)
 def form_choices():
     """Groupings for the checkbox lists of the form, in the page's language."""
     lang = current_lang()
-    areas = [(item.label(lang), [c.code for c in reference.COUNTRIES if c.subregion == item.code])
-             for item in reference.SUBREGIONS]
+    areas = reference.countries_by_subregion(lang)
     areas.append((_("Beyond one country"), [a.code for a in reference.PSEUDO_AREAS]))
     objectives = [(group.label(lang), list(group.numbers)) for group in reference.OBJECTIVE_GROUPS]
     return {"area_groups": areas, "objective_groups": objectives}
@@ -65,8 +64,11 @@ def index():
 
 @bp.route("/consultations/<slug>/")
 def show(slug):
+    from ..reports.services import published_of
+
     consultation = _consultation_or_404(slug)
-    return render_template("consultations/show.html", consultation=consultation)
+    reports = [] if consultation.is_accepting() else published_of(consultation)
+    return render_template("consultations/show.html", consultation=consultation, reports=reports)
 
 
 @bp.route("/consultations/<slug>/submit", methods=["GET", "POST"])

@@ -129,7 +129,11 @@ class MeetingForm(ConsultForm):
                                     validators=[Optional()])
     interpretation = BooleanField(_l("Interpretation offered"))
     visibility = SelectField(_l("Who may see it"), choices=_choices(VISIBILITY_LABELS), validators=[DataRequired()])
-    status = SelectField(_l("Status"), choices=_choices(STATUS_LABELS), validators=[DataRequired()])
+    status = SelectField(_l("Status"), choices=_choices(STATUS_LABELS), validators=[DataRequired()],
+                         description=_l("Draft: only the secretariat sees the meeting; it is in no list, feed or "
+                                        "calendar, and nobody is e-mailed. Scheduled (publishing): those chosen "
+                                        "under \"Who may see it\" see it in the list and their calendars, and "
+                                        "the invitations can be sent."))
 
     def __init__(self, *args, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)

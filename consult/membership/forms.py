@@ -22,7 +22,20 @@ DATE_MESSAGE = _l("Please enter a date such as 2026-12-01.")
 
 ROLE_LABELS = {"chair": _l("Chair"), "co_chair": _l("Co-chair"), "member": _l("Member"), "alternate": _l("Alternate")}
 GENDER_LABELS = {"female": _l("Woman"), "male": _l("Man"), "other": _l("Another gender"),
-                 "undisclosed": _l("Prefers not to say")}
+                 "undisclosed": _l("Prefers not to say"), "unstated": _l("Not stated")}
+# The gender fields start with no answer (stored as "unstated"); "Prefers not to say" is an answer.
+GENDER_CHOICES = [SelectChoice("", _l("No answer")),
+                  *(SelectChoice(code, GENDER_LABELS[code]) for code in ("female", "male", "other", "undisclosed"))]
+
+
+def gender_value(field):
+    """The gender chosen in a form, "unstated" when none was."""
+    return field.data or "unstated"
+
+
+def gender_data(code):
+    """A stored gender as the form shows it: no answer for "unstated"."""
+    return "" if code in (None, "unstated") else code
 END_REASON_LABELS = {"resigned": _l("Resigned"), "other": _l("Other reason")}
 STATUS_LABELS = {"current": _l("Current"), "upcoming": _l("Starts later"),
                  "waiting": _l("Waiting for the declarations"), "past": _l("Past")}
@@ -102,7 +115,8 @@ class TermFieldsMixin:
     tor_accepted_on = DateField(_l("Terms of reference accepted on"), validators=[Optional()],
                                 description=_l("The term starts only once both declarations are recorded."))
     coi_declared_on = DateField(_l("Conflict-of-interest declaration signed on"), validators=[Optional()])
-    gender = SelectField(_l("Gender (for the balance; seen only by the secretariat)"), choices=_choices(GENDER_LABELS))
+    gender = SelectField(_l("Gender (for the balance; seen only by the secretariat)"), choices=GENDER_CHOICES,
+                         default="", validators=[Optional()])
     phone = StringField(_l("Phone (optional; members and the secretariat see it)"), validators=[Optional(), Length(max=50)])
 
     def _set_organisations(self, organisations):
@@ -219,8 +233,8 @@ class ApplicationForm(OrganisationFieldsMixin, ConsultForm):
     nominee_phone = StringField(_l("Nominee's phone (optional)"), validators=[Optional(), Length(max=50)])
     nominee_position = StringField(_l("Nominee's position in the organisation"),
                                    validators=[Optional(), Length(max=200)])
-    nominee_gender = SelectField(_l("Nominee's gender"), choices=_choices(GENDER_LABELS),
-                                 description=_l("Used only by the secretariat to keep the group balanced."))
+    nominee_gender = SelectField(_l("Nominee's gender"), choices=GENDER_CHOICES, default="", validators=[Optional()],
+                                 description=_l("Optional. Used only by the secretariat to keep the group balanced."))
     motivation = TextAreaField(_l("Why do you nominate this person?"),
                                validators=[DataRequired(), Length(max=TEXT_LIMIT)],
                                description=_l("Up to %(n)s characters.", n="4,000"))
@@ -251,6 +265,7 @@ class ApplicationForm(OrganisationFieldsMixin, ConsultForm):
         values = {name: getattr(self, name).data or "" for name in names}
         values["countries_of_work"] = list(self.countries_of_work.data or [])
         values["migrant_led"] = bool(self.migrant_led.data)
+        values["nominee_gender"] = gender_value(self.nominee_gender)
         return values
 
 

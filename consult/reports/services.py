@@ -349,6 +349,16 @@ def latest_reports(published_only=True):
     return sorted(latest.values(), key=lambda r: (-r.consultation.closes_at.timestamp(), LANGUAGES.index(r.lang)))
 
 
+def published_of(consultation):
+    """The newest published ready report of one call per language, in the order of LANGUAGES."""
+    query = (select(Report).where(Report.consultation_id == consultation.id, Report.status == "ready",
+                                  Report.published_at.is_not(None)).order_by(Report.id.desc()))
+    latest = {}
+    for report in db.session.scalars(query):
+        latest.setdefault(report.lang, report)
+    return [latest[lang] for lang in LANGUAGES if lang in latest]
+
+
 def may_download(report, user):
     """Anyone but the secretariat gets only a current build (None: pulled, answer 410)."""
     if not report.is_ready:
