@@ -56,6 +56,8 @@ def create_app(config=None):
     from .reports.views import bp as reports_bp
     from .membership.admin import bp as membership_admin_bp
     from .membership.views import bp as membership_bp
+    from .opendata.views import api_bp as opendata_api_bp
+    from .opendata.views import bp as opendata_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/<lang>")
@@ -69,6 +71,8 @@ def create_app(config=None):
     app.register_blueprint(membership_bp, url_prefix="/<lang>")
     app.register_blueprint(membership_admin_bp, url_prefix="/<lang>")
     app.register_blueprint(api_bp, url_prefix="/api")
+    app.register_blueprint(opendata_bp, url_prefix="/<lang>")
+    app.register_blueprint(opendata_api_bp, url_prefix="/api")
 
     from .cli import consult_cli
 

@@ -61,7 +61,10 @@ def index():
 @bp.route("/consultations/<slug>/")
 def show(slug):
     consultation = _consultation_or_404(slug)
-    return render_template("consultations/show.html", consultation=consultation)
+    from ..opendata import services as opendata
+
+    return render_template("consultations/show.html", consultation=consultation,
+                           open_data=opendata.is_open(consultation))
 
 
 @bp.route("/consultations/<slug>/submit", methods=["GET", "POST"])

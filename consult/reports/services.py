@@ -17,7 +17,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..i18n import LANGUAGES
 from . import content
-from .models import Report, ReportSetup
+from .models import DEFAULT_LICENCE, LICENCES, Report, ReportSetup
 
 log = logging.getLogger(__name__)
 TEXT_LIMIT = 20_000  # characters per summary or methodology note, per language
@@ -39,15 +39,19 @@ def is_reportable(consultation, now=None):
 def setup_for(consultation):
     """The call's report texts and settings (an unsaved empty one before the first save)."""
     return db.session.get(ReportSetup, consultation.id) or ReportSetup(
-        consultation_id=consultation.id, summary={}, methodology={}, arabic_digits=False)
+        consultation_id=consultation.id, summary={}, methodology={}, arabic_digits=False, licence=DEFAULT_LICENCE)
 
 
-def save_setup(consultation, actor, summary, methodology, arabic_digits):
-    """`summary` and `methodology` are {lang: text}; empty texts are dropped."""
+def save_setup(consultation, actor, summary, methodology, arabic_digits, licence=None):
+    """`summary` and `methodology` are {lang: text}; empty texts are dropped. `licence`: of the open data."""
     setup = setup_for(consultation)
     setup.summary = {lang: text.strip() for lang, text in summary.items() if lang in LANGUAGES and text.strip()}
     setup.methodology = {lang: text.strip() for lang, text in methodology.items() if lang in LANGUAGES and text.strip()}
     setup.arabic_digits = bool(arabic_digits)
+    if licence is not None:
+        if licence not in LICENCES:
+            raise ValueError(f"unknown licence {licence!r}")
+        setup.licence = licence
     setup.updated_by_id = actor.id if actor else None
     db.session.add(setup)
     audit.record(actor, "report.texts", consultation, languages=sorted(set(setup.summary) | set(setup.methodology)))

@@ -63,7 +63,7 @@ def workspace(slug):
     form = ReportTextsForm()
     if form.validate_on_submit():
         services.save_setup(consultation, current_user, form.texts("summary"), form.texts("methodology"),
-                            form.arabic_digits.data)
+                            form.arabic_digits.data, form.licence.data)
         flash(_("The report's texts are saved."), "success")
         return redirect(url_for(".workspace", slug=slug))
     if not form.is_submitted():
