@@ -6,11 +6,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
+from . import visibility
 from .uploads import StoredFileMixin
 
 CONSULTATION_STATUSES = ("draft", "open", "closed", "reported")
 SUBMISSION_STATUSES = ("draft", "received", "screened", "included", "excluded", "withdrawn")
-CONFIDENTIALITY_LEVELS = ("public", "anonymous", "confidential")
+CONFIDENTIALITY_LEVELS = visibility.LEVELS
 TEXT_FIELDS = ("good_practices", "challenges", "recommendations")
 LANGS = ("ar", "en", "fr")
 
@@ -126,9 +127,9 @@ class Submission(db.Model):
     def effective_objectives(self):
         return self.objectives_reviewed if self.objectives_reviewed is not None else self.objectives
 
-    @property
-    def names_organisation(self):
-        return self.confidentiality == "public"
+    def may(self, audience, aspect):
+        """What the confidentiality policy lets `audience` see of this submission."""
+        return visibility.may(self.confidentiality, audience, aspect)
 
     def translation(self, field, lang):
         for item in self.translations:
