@@ -58,6 +58,7 @@ def create_app(config=None):
     from .membership.views import bp as membership_bp
     from .opendata.views import api_bp as opendata_api_bp
     from .opendata.views import bp as opendata_bp
+    from .synthesis.views import bp as synthesis_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/<lang>")
@@ -72,6 +73,7 @@ def create_app(config=None):
     app.register_blueprint(membership_admin_bp, url_prefix="/<lang>")
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(opendata_bp, url_prefix="/<lang>")
+    app.register_blueprint(synthesis_bp, url_prefix="/<lang>")
     app.register_blueprint(opendata_api_bp, url_prefix="/api")
 
     from .cli import consult_cli
