@@ -69,6 +69,8 @@ def load(instance_path, overrides=None):
         "CONSULT_MAIL_FROM": os.environ.get("CONSULT_MAIL_FROM", "consult@localhost"),
         "CONSULT_BASE_URL": os.environ.get("CONSULT_BASE_URL", "http://127.0.0.1:5000"),
         "CONSULT_TIMEZONE": os.environ.get("CONSULT_TIMEZONE", "Asia/Beirut"),
+        # Where people write to the secretariat: shown on every page that tells someone to write.
+        "CONSULT_CONTACT_EMAIL": os.environ.get("CONSULT_CONTACT_EMAIL", "secretariat@example.org"),
         "CONSULT_SITE_NAME": os.environ.get("CONSULT_SITE_NAME", ""),
         # Rate limits: memory by default, Redis when configured (shared by workers).
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",

@@ -109,7 +109,10 @@ TABLE = {
     "submissions.show GET": LINK_HOLDER,
     "submissions.show POST": R(404, 400, 404, 404, 404),
     "submissions.attachment GET": LINK_HOLDER,
-    "submissions.withdraw POST": R(404, 302, 404, 404, 404, holders={"submission": "spare"}),
+    "submissions.withdraw GET": LINK_HOLDER,  # the confirmation page
+    "submissions.withdraw POST": R(404, 303, 404, 404, 404, holders={"submission": "spare"}),
+    "submissions.narrow_consent POST": R(404, 400, 404, 404, 404),  # no level chosen
+    "submissions.restore POST": R(404, 409, 404, 404, 404),  # not withdrawn: nothing to undo
     # ---- calls for input (secretariat)
     "consultations_admin.manage GET": SECRETARIAT,
     "consultations_admin.create GET": SECRETARIAT,
@@ -127,6 +130,8 @@ TABLE = {
     "review.classify POST": R(LOGIN, LOGIN, 403, 302, 302, data={"tags": "recruitment", "objectives": "6"}),
     "review.add_note POST": R(LOGIN, LOGIN, 403, 400, 400),
     "review.change_status POST": R(LOGIN, LOGIN, 403, 400, 400),
+    "review.record_consent POST": R(LOGIN, LOGIN, 403, 403, 400),  # the secretariat's, on a request
+    "review.search POST": R(LOGIN, LOGIN, 303, 303, 303),  # typed terms to the session, not the address
     "review.translate GET": SECRETARIAT,
     "review.translate POST": SECRETARIAT_FORM_REJECTED,
     "review.machine_translation POST": R(LOGIN, LOGIN, 403, 403, 404),  # no translation service set up
@@ -242,10 +247,12 @@ VARIANTS = [
     ("a closed call's form says it is closed", "consultations.submit GET", R(200, 200, 200, 200, 200, slug="closed_slug")),
     ("a closed call takes nothing", "consultations.submit POST", R(409, 409, 409, 409, 409, slug="closed_slug")),
     ("an unknown call", "consultations.show GET", R(404, 404, 404, 404, 404, slug="no-such-call")),
-    ("a link to a closed call's submission has expired", "submissions.show GET",
+    ("after the deadline the link shows the submission, read only", "submissions.show GET",
+     R(404, 200, 404, 404, 404, holders={"submission": "expired"})),
+    ("after the deadline nothing is edited", "submissions.show POST",
      R(404, 410, 404, 404, 404, holders={"submission": "expired"})),
-    ("nothing is withdrawn after the deadline", "submissions.withdraw POST",
-     R(404, 410, 404, 404, 404, holders={"submission": "expired"})),
+    ("consent narrows at any time: a withdrawal after the deadline", "submissions.withdraw POST",
+     R(404, 303, 404, 404, 404, holders={"submission": "expired"})),
     ("the attachment of another submission", "submissions.attachment GET",
      R(404, 404, 404, 404, 404, attachment_id="other_attachment_id")),
     ("a confidential submission is the secretariat's", "review.show GET",
@@ -427,6 +434,7 @@ def world(app, create_consultation, create_user, member, secretariat, report_cal
 # Which kind of token a route's <token> is.
 TOKEN_KINDS = {
     "submissions.show": "submission", "submissions.attachment": "submission", "submissions.withdraw": "submission",
+    "submissions.narrow_consent": "submission", "submissions.restore": "submission",
     "meetings.rsvp_link": "rsvp", "auth.set_password": "password", "calendar.private_feed": "feed",
 }
 

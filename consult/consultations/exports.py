@@ -29,23 +29,22 @@ from datetime import timezone
 from sqlalchemy import select
 
 from ..extensions import db
+from . import visibility
 from .models import Submission
 from .services import local_time
 
 AUDIENCES = ("secretariat", "members", "public")
 FORMATS = ("csv", "xlsx", "json")
 
-# Review statuses each audience sees; a draft (never sent) is no one's.
-STATUSES = {
-    "secretariat": ("received", "screened", "included", "excluded", "withdrawn"),
-    "members": ("received", "screened", "included"),
-    "public": ("included",),
-}
-CONFIDENTIALITY = {
-    "secretariat": ("public", "anonymous", "confidential"),
-    "members": ("public", "anonymous"),
-    "public": ("public", "anonymous"),
-}
+
+
+def _statuses(audience):
+    """Review statuses each audience sees (the policy's); a draft (never sent) is no one's."""
+    return visibility.STATUSES[visibility.export_audience(audience)]
+
+
+def _levels(audience):
+    return visibility.readable_levels(visibility.export_audience(audience))
 
 _ALL = frozenset(AUDIENCES)
 _INTERNAL = frozenset({"secretariat", "members"})
@@ -104,8 +103,8 @@ def submissions(consultation, audience):
     return db.session.scalars(
         select(Submission)
         .where(Submission.consultation_id == consultation.id,
-               Submission.status.in_(STATUSES[audience]),
-               Submission.confidentiality.in_(CONFIDENTIALITY[audience]))
+               Submission.status.in_(_statuses(audience)),
+               Submission.confidentiality.in_(_levels(audience)))
         .order_by(Submission.number, Submission.id)
     ).all()
 
@@ -115,20 +114,21 @@ def rows(consultation, audience, items=None):
     items = submissions(consultation, audience) if items is None else items
     references = {item.id: item.reference for item in items}
     wanted = columns(audience)
+    reader = visibility.export_audience(audience)
     out = []
     for item in items:
         # Belt and braces: whatever the query gave, these never leave for members or the public.
-        if audience != "secretariat" and (item.confidentiality == "confidential" or item.status not in STATUSES[audience]):
+        if not item.may(reader, "text") or item.status not in _statuses(audience):
             continue
         row = {
             "reference": item.reference or "",
             "consultation": consultation.slug,
             "status": item.status,
-            "organisation": item.org_name if (audience == "secretariat" or item.names_organisation) else "",
-            "constituency": item.constituency,
-            "country": item.country,
-            "countries_of_work": list(item.countries_of_work or []),
-            "language": item.language,
+            "organisation": item.org_name if item.may(reader, "organisation") else "",
+            "constituency": item.constituency if item.may(reader, "profile") else "",
+            "country": item.country if item.may(reader, "profile") else "",
+            "countries_of_work": list(item.countries_of_work or []) if item.may(reader, "profile") else [],
+            "language": item.language if item.may(reader, "profile") else "",
             "objectives": list(item.effective_objectives or []),
             "principles": list(item.principles or []),
             "good_practices": item.good_practices or "",

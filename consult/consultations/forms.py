@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from .. import i18n, reference
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_lang
+from . import visibility
 from .uploads import MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES
 
 TEXT_LIMIT = 6000
@@ -70,11 +71,7 @@ class SubmissionForm(FlaskForm):
         self.language.choices = [SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
         self.objectives.choices = [SelectChoice(number, label) for number, label in reference.choices(reference.OBJECTIVES, lang)]
         self.principles.choices = [SelectChoice(code, label) for code, label in reference.choices(reference.PRINCIPLES, lang)]
-        self.confidentiality.choices = [
-            SelectChoice("public", _l("Public: anyone may read it once it is included, and the report may quote it with the name of your organisation.")),
-            SelectChoice("anonymous", _l("Anonymous: it may be read and quoted, but your organisation is never named; it is described only by its type and country.")),
-            SelectChoice("confidential", _l("Confidential: only the secretariat reads it. It is never quoted or named; it only counts in the statistics.")),
-        ]
+        self.confidentiality.choices = [SelectChoice(level, visibility.explanation(level)) for level in visibility.LEVELS]
 
     def validate_website(self, field):
         if field.data:
@@ -116,3 +113,17 @@ def _filled(value):
     if isinstance(value, list):
         return any(_filled(item) for item in value)
     return value not in (None, False)
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation page's button: nothing but the CSRF token."""
+
+
+class NarrowConsentForm(FlaskForm):
+    """Make a submission stricter: only the levels stricter than its own are offered."""
+
+    level = RadioField(_l("Make your submission stricter"), validators=[InputRequired()])
+
+    def __init__(self, levels, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.level.choices = [SelectChoice(level, visibility.explanation(level)) for level in levels]

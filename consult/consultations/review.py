@@ -16,7 +16,7 @@ from ..extensions import db
 from ..i18n import current_lang
 from ..text import search_terms
 from ..web import render_form, submission_status_label
-from . import services, translation
+from . import consent, private_search, services, translation, visibility
 from .forms import OUTSIDE_REGION
 from .models import LANGS, TEXT_FIELDS, Consultation, Submission
 from .review_forms import (
@@ -25,6 +25,7 @@ from .review_forms import (
     MachineTranslationForm,
     NoteForm,
     QueueFilterForm,
+    RecordConsentForm,
     StatusForm,
     TranslationForm,
     confidentiality_label,
@@ -33,6 +34,8 @@ from .views import send_attachment
 
 bp = Blueprint("review", __name__)
 
+_WITHDRAWN_STAYS = _l("A withdrawn submission stays withdrawn: only its organisation can undo that, from its private "
+                      "link before the deadline. Nothing was changed.")
 PER_PAGE = 50
 AUDIT_PAGE = 200
 
@@ -76,18 +79,20 @@ def bulk():
             services.queue_query(current_user, services.QueueFilters()).where(Submission.id.in_(wanted))).all()
         if len(submissions) != len(wanted):
             form.ids.errors.append(_("Some of the ticked submissions are not yours to review, or no longer exist. Nothing was changed."))
+        elif any(not services.may_set_status(s, form.new_status.data) for s in submissions):
+            form.ids.errors.append(_WITHDRAWN_STAYS)
         else:
             services.bulk_set_status(submissions, form.new_status.data, current_user, form.reason.data)
             flash(ngettext("%(num)d submission is now “%(status)s”.", "%(num)d submissions are now “%(status)s”.",
                            len(submissions), status=submission_status_label(form.new_status.data)), "success")
             # Back to the first page with the same filters: the changed rows may have left this page.
-            return redirect(url_for("review.queue", **({} if filters.errors else filters.query_args())))
+            return redirect(url_for("review.queue", **({} if filters.errors else private_search.hide(filters.query_args()))))
     return _queue_page(filters, form)
 
 
 def _filter_form():
     """The queue's filters from the query string, validated."""
-    form = QueueFilterForm(request.args, consultations=_reviewable_consultations(),
+    form = QueueFilterForm(private_search.expand(request.args), consultations=_reviewable_consultations(),
                            secretariat=current_user.is_secretariat)
     form.validate()
     return form
@@ -108,7 +113,18 @@ def _queue_args(filters):
     args = filters.query_args()
     if filters.page.data and filters.page.data > 1:
         args["page"] = filters.page.data
-    return args
+    return private_search.hide(args)
+
+
+@bp.route("/review/search", methods=["POST"])
+@login_required
+def search():
+    """The filter form posts here: typed terms go to the session, never into the address (or access logs)."""
+    filters = QueueFilterForm(request.form, consultations=_reviewable_consultations(),
+                              secretariat=current_user.is_secretariat)
+    values = {name: (request.form.get(name) or "").strip() for name in QueueFilterForm.FILTER_NAMES}
+    return redirect(url_for("review.queue", **private_search.keep(values)) if filters.validate() else
+                    url_for("review.queue", **{k: v for k, v in values.items() if k not in private_search.PRIVATE}), 303)
 
 
 def _queue_page(filters, bulk_form):
@@ -126,10 +142,11 @@ def _queue_page(filters, bulk_form):
                                           per_page=PER_PAGE, max_per_page=PER_PAGE)
         else:
             pagination = db.paginate(query.options(*options), page=page, per_page=PER_PAGE, max_per_page=PER_PAGE)
-        duplicates = _visible_references({s.duplicate_of_id for s in pagination.items if s.duplicate_of_id})
+        duplicates = _duplicate_hints(pagination.items)
     status = 400 if (filters.errors or bulk_form.errors) else 200
     return render_template("consultations/review/queue.html", filters=filters, bulk=bulk_form, pagination=pagination,
-                           duplicates=duplicates, queue_args=_queue_args(filters)), status
+                           duplicates=duplicates, queue_args=_queue_args(filters),
+                           link_args={} if filters.errors else private_search.hide(filters.query_args())), status
 
 
 class SearchPagination(SelectPagination):
@@ -155,12 +172,27 @@ class SearchPagination(SelectPagination):
         return self._total
 
 
-def _visible_references(ids):
-    """{id: reference} of the submissions among `ids` that the reader may open (one query)."""
+def _duplicate_hints(items):
+    """{id: reference of its possible earlier duplicate} for the rows where the reader may see that link
+    (one query): a member is never shown a link that would name an anonymous author or betray a
+    confidential submission."""
+    ids = {s.duplicate_of_id for s in items if s.duplicate_of_id}
     if not ids:
         return {}
-    query = services.queue_query(current_user, services.QueueFilters()).where(Submission.id.in_(ids))
-    return dict(db.session.execute(query.with_only_columns(Submission.id, Submission.reference)).all())
+    others = {row.id: row for row in _visible_rows(Submission.id.in_(ids))}
+    return {s.id: others[s.duplicate_of_id].reference for s in items
+            if s.duplicate_of_id in others and _may_link(s, others[s.duplicate_of_id])}
+
+
+def _visible_rows(condition):
+    """(id, reference, confidentiality) of the submissions the reader may open that meet `condition`."""
+    query = services.queue_query(current_user, services.QueueFilters()).where(condition)
+    return db.session.execute(query.with_only_columns(Submission.id, Submission.reference,
+                                                      Submission.confidentiality)).all()
+
+
+def _may_link(submission, other):
+    return visibility.may_link((submission.confidentiality, other.confidentiality), _reader())
 
 
 # ---------------------------------------------------------------- one submission
@@ -178,6 +210,9 @@ def change_status(submission_id):
     form = StatusForm()
     if not form.validate_on_submit():
         return _show_page(submission, status_form=form)
+    if not services.may_set_status(submission, form.status.data):
+        form.status.errors.append(_WITHDRAWN_STAYS)
+        return _show_page(submission, status_form=form)
     reason = (form.reason.data or "").strip() if form.status.data == "excluded" else None
     if form.status.data == submission.status and reason == submission.exclusion_reason:
         flash(_("Nothing changed."), "info")
@@ -185,6 +220,25 @@ def change_status(submission_id):
         services.bulk_set_status([submission], form.status.data, current_user, reason)
         flash(_("The status is now “%(status)s”.", status=submission_status_label(form.status.data)), "success")
     return redirect(url_for("review.show", submission_id=submission_id))
+
+
+@bp.route("/review/<int:submission_id>/consent", methods=["POST"])
+@secretariat_required
+def record_consent(submission_id):
+    """An organisation asked the secretariat (not through its link) to narrow its consent."""
+    submission = _reviewable_or_abort(submission_id)
+    actions = consent.actions_left(submission)
+    form = RecordConsentForm(actions.narrow_to)
+    if not actions.withdraw:
+        abort(409)
+    if not form.validate_on_submit():
+        return _show_page(submission, consent_form=form)
+    if form.change.data == "withdraw":
+        consent.withdraw(submission, actor=current_user, reason=form.reason.data)
+    else:
+        consent.narrow(submission, form.change.data, actor=current_user, reason=form.reason.data)
+    flash(_("Recorded. Published reports that used this submission otherwise are taken down."), "success")
+    return redirect(url_for("review.show", submission_id=submission_id), 303)
 
 
 @bp.route("/review/<int:submission_id>/classify", methods=["POST"])
@@ -215,6 +269,8 @@ def add_note(submission_id):
 @login_required
 def attachment(submission_id, attachment_id):
     submission = _reviewable_or_abort(submission_id)
+    if not submission.may(_reader(), "attachments"):
+        abort(403)  # an anonymous submission's files may carry its author's letterhead
     try:
         return send_attachment(submission, attachment_id)
     except FileNotFoundError:
@@ -228,29 +284,36 @@ def _reviewable_or_abort(submission_id):
         abort(404)
     if not services.can_review(current_user, submission.consultation):
         abort(403)
-    if not current_user.is_secretariat and submission.confidentiality == "confidential":
-        abort(403)  # members never see confidential submissions
+    if not submission.may(_reader(), "text") or submission.status not in visibility.STATUSES[_reader()]:
+        abort(403)  # members never see confidential submissions, nor withdrawn ones
     return submission
 
 
-def _show_page(submission, status_form=None, classify_form=None, note_form=None):
+def _reader():
+    """The policy's audience for whoever reviews: only the secretariat and assigned members get here."""
+    return visibility.SECRETARIAT if current_user.is_secretariat else visibility.REVIEWER
+
+
+def _show_page(submission, status_form=None, classify_form=None, note_form=None, consent_form=None):
     """The page of one submission; a form given here failed validation (the page answers 400)."""
     status_form = status_form or StatusForm(formdata=None, status=submission.status,
                                             reason=submission.exclusion_reason or "")
     classify_form = classify_form or ClassifyForm(formdata=None, tags=", ".join(submission.tags or []),
                                                   objectives=list(submission.effective_objectives or []))
     note_form = note_form or NoteForm(formdata=None)
-    failed = any(form.errors for form in (status_form, classify_form, note_form))
+    actions = consent.actions_left(submission)
+    if consent_form is None and current_user.is_secretariat and actions.withdraw:
+        consent_form = RecordConsentForm(actions.narrow_to, formdata=None)
+    failed = any(form.errors for form in (status_form, classify_form, note_form, consent_form) if form is not None)
     secretariat = current_user.is_secretariat
-    visible = services.queue_query(current_user, services.QueueFilters())
     duplicate_of = None
     if submission.duplicate_of_id:
-        duplicate_of = db.session.execute(visible.where(Submission.id == submission.duplicate_of_id)
-                                          .with_only_columns(Submission.id, Submission.reference)).first()
-    duplicates = db.session.execute(visible.where(Submission.duplicate_of_id == submission.id)
-                                    .with_only_columns(Submission.id, Submission.reference)).all()
+        duplicate_of = next((row for row in _visible_rows(Submission.id == submission.duplicate_of_id)
+                             if _may_link(submission, row)), None)
+    duplicates = [row for row in _visible_rows(Submission.duplicate_of_id == submission.id) if _may_link(submission, row)]
     context = {
         "submission": submission,
+        "reader": _reader(),
         "consultation": submission.consultation,
         "texts": _texts(submission, current_lang(), request.args.get("original") == "1"),
         "translations": _translation_rows(submission) if secretariat else [],
@@ -262,6 +325,7 @@ def _show_page(submission, status_form=None, classify_form=None, note_form=None)
         "status_form": status_form,
         "classify_form": classify_form,
         "note_form": note_form,
+        "consent_form": consent_form,
         "objective_groups": [(group.label(current_lang()), list(group.numbers)) for group in reference.OBJECTIVE_GROUPS],
     }
     return render_template("consultations/review/show.html", **context), 400 if failed else 200
@@ -327,7 +391,7 @@ def translate(submission_id, field_name, target):
 
 def _machine_allowed(submission):
     """Confidential text never leaves for another server, even a translation service."""
-    return translation.is_configured() and submission.confidentiality != "confidential"
+    return translation.is_configured() and visibility.translatable(submission.confidentiality)
 
 
 @bp.route("/review/<int:submission_id>/translations/<field_name>/<target>/machine", methods=["POST"])
@@ -489,7 +553,7 @@ def principle_label(code):
 
 def organisation_label(submission):
     """The organisation as this reader may see it: members get a name only for public submissions."""
-    if current_user.is_secretariat or submission.names_organisation:
+    if submission.may(_reader(), "organisation"):
         return submission.org_name
     return _("Anonymous (%(constituency)s, %(country)s)", constituency=constituency_label(submission.constituency),
              country=area_label(submission.country))

@@ -3,15 +3,16 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SearchField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (BooleanField, IntegerField, RadioField, SearchField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import reference
 from ..database import is_row_id
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_lang
 from ..web import submission_status_label
-from . import services
+from . import services, visibility
 from .forms import OUTSIDE_REGION, TEXT_LIMIT
 from .models import CONFIDENTIALITY_LEVELS
 
@@ -25,15 +26,7 @@ BULK_LIMIT = 500
 # Tags are separated by commas, Latin or Arabic.
 _TAG_SEPARATORS = re.compile("[,،]")
 
-CONFIDENTIALITY_LABELS = {
-    "public": _l("Public"),
-    "anonymous": _l("Anonymous"),
-    "confidential": _l("Confidential"),
-}
-
-
-def confidentiality_label(level):
-    return CONFIDENTIALITY_LABELS.get(level, level)
+confidentiality_label = visibility.label
 
 
 def _any(label=None):
@@ -85,7 +78,7 @@ class QueueFilterForm(FlaskForm):
             SelectChoice(str(number), label) for number, label in reference.choices(reference.OBJECTIVES, lang)]
         self.language.choices = [_any()] + [SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
         # Members never see confidential submissions: no point offering the choice.
-        levels = CONFIDENTIALITY_LEVELS if secretariat else ("public", "anonymous")
+        levels = CONFIDENTIALITY_LEVELS if secretariat else visibility.readable_levels(visibility.REVIEWER)
         self.confidentiality.choices = [_any()] + [SelectChoice(level, confidentiality_label(level)) for level in levels]
 
     def to_filters(self):
@@ -191,3 +184,19 @@ class TranslationForm(FlaskForm):
 
 class MachineTranslationForm(FlaskForm):
     """Only the CSRF token: the field and the language are in the address."""
+
+
+class RecordConsentForm(FlaskForm):
+    """The secretariat records an organisation's request (by e-mail, phone...) to narrow its consent."""
+
+    change = RadioField(_l("What the organisation asked for"), validators=[InputRequired()])
+    reason = TextAreaField(_l("How and when it asked"), validators=[InputRequired(), Length(max=REASON_LIMIT)],
+                           description=_l("For example: e-mail from the contact person, 3 December. Kept in the audit log."))
+
+    def __init__(self, levels, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.change.choices = [SelectChoice(level, _l("Make it %(level)s", level=visibility.label(level)))
+                               for level in levels] + [SelectChoice(WITHDRAW, _l("Withdraw it"))]
+
+
+WITHDRAW = "withdraw"

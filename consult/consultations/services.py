@@ -18,7 +18,7 @@ from ..extensions import db
 from ..mail import services as mail
 from ..text import normalise, normalise_name, search_terms
 from ..web import external_url
-from . import uploads
+from . import uploads, visibility
 from .models import (
     LANGS,
     TEXT_FIELDS,
@@ -339,15 +339,6 @@ def _send_receipt(submission):
                            submission=submission, consultation=submission.consultation, link=None)
 
 
-def withdraw_by_submitter(submission, now=None):
-    if not link_is_live(submission, now):
-        raise ClosedError(submission.consultation.slug)
-    submission.status = "withdrawn"
-    audit.record(None, "submission.withdrawn", submission, by="submitter")
-    db.session.commit()
-    return submission
-
-
 # ---------------------------------------------------------------- review
 
 @dataclass
@@ -364,11 +355,18 @@ class QueueFilters:
 
 
 def can_review(user, consultation):
+    return audience_of(user, consultation) in (visibility.SECRETARIAT, visibility.REVIEWER)
+
+
+def audience_of(user, consultation):
+    """The policy's audience for this reader of this call's submissions."""
     if user is None or not user.is_authenticated:
-        return False
+        return visibility.PUBLIC
     if user.role == "secretariat":
-        return True
-    return db.session.get(ReviewerAssignment, (consultation.id, user.id)) is not None
+        return visibility.SECRETARIAT
+    if db.session.get(ReviewerAssignment, (consultation.id, user.id)) is not None:
+        return visibility.REVIEWER
+    return visibility.MEMBER
 
 
 def reviewable_consultation_ids(user):
@@ -383,8 +381,10 @@ def queue_query(user, filters):
     query = select(Submission).where(Submission.status != "draft")
     allowed = reviewable_consultation_ids(user)
     if allowed is not None:
-        # Members never see confidential submissions.
-        query = query.where(Submission.consultation_id.in_(allowed), Submission.confidentiality != "confidential")
+        # Members see what the policy lets an assigned reviewer read (never confidential submissions).
+        query = query.where(Submission.consultation_id.in_(allowed),
+                            Submission.confidentiality.in_(visibility.readable_levels(visibility.REVIEWER)),
+                            Submission.status.in_(visibility.STATUSES[visibility.REVIEWER]))
     if filters.consultation_id:
         query = query.where(Submission.consultation_id == filters.consultation_id)
     for name in ("status", "country", "constituency", "language", "confidentiality"):
@@ -411,7 +411,8 @@ def queue_query(user, filters):
                                     Submission.reference.ilike(like, escape="\\")))
         else:
             # A member's search must not find anonymous organisations by name.
-            query = query.where(or_((Submission.confidentiality == "public") & Submission.org_name_key.like(like, escape="\\"),
+            named = Submission.confidentiality.in_(visibility.readable_levels(visibility.REVIEWER, "organisation"))
+            query = query.where(or_(named & Submission.org_name_key.like(like, escape="\\"),
                                     Submission.search_text.like(like, escape="\\"),
                                     Submission.reference.ilike(like, escape="\\")))
     return query.order_by(Submission.id.desc())
@@ -421,8 +422,14 @@ def _escape_like(term):
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def may_set_status(submission, status):
+    """Reviewers never loosen consent: a withdrawn submission stays withdrawn (only the submitter's link,
+    before the deadline, takes it back)."""
+    return submission.status != "withdrawn" or status == "withdrawn"
+
+
 def set_status(submission, status, actor, reason=None):
-    if status not in REVIEW_STATUSES:
+    if status not in REVIEW_STATUSES or not may_set_status(submission, status):
         raise ValueError(status)
     if status == "excluded" and not (reason or "").strip():
         raise ValueError("reason")

@@ -10,8 +10,8 @@ from ..extensions import limiter
 from ..i18n import current_lang
 from ..pagecache import page_cache
 from ..web import render_form
-from . import services, uploads
-from .forms import DraftForm, SubmissionForm
+from . import consent, services, uploads, visibility
+from .forms import ConfirmForm, DraftForm, NarrowConsentForm, SubmissionForm
 
 bp = Blueprint("consultations", __name__)
 submissions_bp = Blueprint("submissions", __name__)
@@ -121,51 +121,90 @@ def _render_or_submit(slug, cache, cache_key):
 @submissions_bp.route("/submissions/<token>/", methods=["GET", "POST"], endpoint="show")
 def submission_page(token):
     submission = _by_token_or_404(token)
-    if not submission.consultation.is_accepting():
-        # Links expire at the deadline.
-        return render_template("submissions/expired.html", submission=submission), 410
-    live = services.link_is_live(submission)
-    form = None
-    unavailable = False
-    if live:
-        sending = "send" in request.form
-        form_class = DraftForm if (submission.status == "draft" and not sending) else SubmissionForm
-        form = form_class(obj=_FormObject(submission)) if request.method == "GET" else form_class()
+    actions = consent.actions_left(submission)
+    if not actions.edit:
+        # After the deadline (or once withdrawn) the link still shows the submission and what is left to do.
         if request.method == "POST":
-            if form.validate_on_submit():
-                try:
-                    files = uploads.check_files(form.attachments.data or [], already=len(submission.attachments),
-                                                already_bytes=sum(a.size for a in submission.attachments))
-                    remove = [int(i) for i in request.form.getlist("remove_attachment") if i.isascii() and i.isdigit() and len(i) < 10]
-                    services.update_by_submitter(submission, form.values(), files, remove, send=sending)
-                except uploads.UploadError as error:
-                    form.attachments.errors = [upload_message(error)]
-                except services.ClosedError:
-                    return render_template("submissions/expired.html", submission=submission), 410
-                except OSError:  # disk full: the transaction and the files written so far are undone
-                    current_app.logger.exception("attachment could not be stored")
-                    form.attachments.errors = [_("We could not store your files just now. Nothing was saved; please try again later.")]
-                    unavailable = True
-                else:
-                    flash(_("Your submission %(reference)s has been sent. Thank you.", reference=submission.reference)
-                          if sending else _("Your changes are saved."), "success")
-                    return redirect(url_for("submissions.show", token=token))
-    elif request.method == "POST":
-        return render_template("submissions/expired.html", submission=submission), 410
-    status = 503 if unavailable else 400 if form is not None and form.errors else 200
-    return render_template("submissions/show.html", submission=submission, form=form, live=live, token=token,
+            return render_template("submissions/expired.html", submission=submission), 410
+        return _own_page(submission, token, actions)
+    unavailable = False
+    sending = "send" in request.form
+    form_class = DraftForm if (submission.status == "draft" and not sending) else SubmissionForm
+    form = form_class(obj=_FormObject(submission)) if request.method == "GET" else form_class()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            files = uploads.check_files(form.attachments.data or [], already=len(submission.attachments),
+                                        already_bytes=sum(a.size for a in submission.attachments))
+            remove = [int(i) for i in request.form.getlist("remove_attachment") if i.isascii() and i.isdigit() and len(i) < 10]
+            services.update_by_submitter(submission, form.values(), files, remove, send=sending)
+        except uploads.UploadError as error:
+            form.attachments.errors = [upload_message(error)]
+        except services.ClosedError:
+            return render_template("submissions/expired.html", submission=submission), 410
+        except OSError:  # disk full: the transaction and the files written so far are undone
+            current_app.logger.exception("attachment could not be stored")
+            form.attachments.errors = [_("We could not store your files just now. Nothing was saved; please try again later.")]
+            unavailable = True
+        else:
+            flash(_("Your submission %(reference)s has been sent. Thank you.", reference=submission.reference)
+                  if sending else _("Your changes are saved."), "success")
+            return redirect(url_for("submissions.show", token=token))
+    status = 503 if unavailable else 400 if form.errors else 200
+    return _own_page(submission, token, actions, form=form, status=status)
+
+
+def _own_page(submission, token, actions, form=None, narrow_form=None, status=200):
+    # Before the deadline the form itself changes the level; afterwards only a stricter one is offered.
+    if narrow_form is None and actions.narrow_to and not actions.edit:
+        narrow_form = NarrowConsentForm(actions.narrow_to, formdata=None)
+    return render_template("submissions/show.html", submission=submission, form=form, live=actions.edit, token=token,
+                           actions=actions, narrow_form=narrow_form, confirm_form=ConfirmForm(),
+                           level_label=visibility.label,
                            text_for=services.text_for_reader, new=request.args.get("new")), status
 
 
-@submissions_bp.route("/submissions/<token>/withdraw", methods=["POST"])
-def withdraw(token):
+@submissions_bp.route("/submissions/<token>/consent", methods=["POST"])
+def narrow_consent(token):
+    """Make the submission stricter: open at any time, even after the deadline and after publication."""
     submission = _by_token_or_404(token)
-    try:
-        services.withdraw_by_submitter(submission)
-    except services.ClosedError:
-        return render_template("submissions/expired.html", submission=submission), 410
-    flash(_("Your submission is withdrawn. It will not be used."), "success")
-    return redirect(url_for("submissions.show", token=token))
+    actions = consent.actions_left(submission)
+    form = NarrowConsentForm(actions.narrow_to)
+    if not actions.narrow_to:
+        return _own_page(submission, token, actions, status=409)
+    if not form.validate_on_submit():
+        return _own_page(submission, token, actions, narrow_form=form, status=400)
+    consent.narrow(submission, form.level.data)
+    flash(_("Done: your submission is now %(level)s. Any published report that used it otherwise is taken down.",
+            level=visibility.label(submission.confidentiality)), "success")
+    return redirect(url_for("submissions.show", token=token), 303)
+
+
+@submissions_bp.route("/submissions/<token>/withdraw", methods=["GET", "POST"])
+def withdraw(token):
+    """A confirmation page (works without JavaScript), then the withdrawal."""
+    submission = _by_token_or_404(token)
+    actions = consent.actions_left(submission)
+    form = ConfirmForm()
+    if not actions.withdraw:
+        return _own_page(submission, token, actions, status=409 if request.method == "POST" else 200)
+    if request.method == "POST" and form.validate_on_submit():
+        consent.withdraw(submission)
+        flash(_("Your submission is withdrawn. It will not be used."), "success")
+        return redirect(url_for("submissions.show", token=token), 303)
+    return render_template("submissions/withdraw.html", submission=submission, token=token, form=form,
+                           accepting=submission.consultation.is_accepting()), 400 if form.errors else 200
+
+
+@submissions_bp.route("/submissions/<token>/restore", methods=["POST"])
+def restore(token):
+    """Undo a withdrawal, until the deadline."""
+    submission = _by_token_or_404(token)
+    actions = consent.actions_left(submission)
+    if not actions.restore or not ConfirmForm().validate_on_submit():
+        return _own_page(submission, token, actions, status=409 if not actions.restore else 400)
+    consent.restore(submission)
+    flash(_("Your submission is no longer withdrawn. The secretariat will review it again."), "success")
+    return redirect(url_for("submissions.show", token=token), 303)
 
 
 @submissions_bp.route("/submissions/<token>/attachments/<int:attachment_id>")

@@ -9,9 +9,35 @@ reads every module to make sure).
 """
 from types import MappingProxyType
 
+from flask_babel import lazy_gettext as _l
+
 PUBLIC_LEVEL, ANONYMOUS_LEVEL, CONFIDENTIAL_LEVEL = "public", "anonymous", "confidential"
 # From loosest to strictest: consent may always move to the right, never back without the submitter.
 LEVELS = (PUBLIC_LEVEL, ANONYMOUS_LEVEL, CONFIDENTIAL_LEVEL)
+
+LEVEL_LABELS = MappingProxyType({
+    PUBLIC_LEVEL: _l("Public"),
+    ANONYMOUS_LEVEL: _l("Anonymous"),
+    CONFIDENTIAL_LEVEL: _l("Confidential"),
+})
+
+
+# What each level means, as the submission form offers it.
+LEVEL_EXPLANATIONS = MappingProxyType({
+    PUBLIC_LEVEL: _l("Public: anyone may read it once it is included, and the report may quote it with the name of your organisation."),
+    ANONYMOUS_LEVEL: _l("Anonymous: it may be read and quoted, but your organisation is never named; it is described only by its type and country."),
+    CONFIDENTIAL_LEVEL: _l("Confidential: only the secretariat reads it. It is never quoted or named; it only counts in the statistics."),
+})
+
+
+def explanation(level):
+    return LEVEL_EXPLANATIONS.get(level, "")
+
+
+def label(level):
+    """The level's name in the reader's language (an unknown one shows its code: secretariat pages only)."""
+    return LEVEL_LABELS.get(level, level)
+
 
 # Audiences: who is reading.
 SECRETARIAT = "secretariat"
@@ -103,6 +129,11 @@ def named_levels():
 def translatable(level):
     """May the text be sent to a machine-translation server?"""
     return rules(level)["translate"]
+
+
+def reported_level(level):
+    """The level a report counts a submission under: an unknown one counts as confidential."""
+    return level if level in RULES else CONFIDENTIAL_LEVEL
 
 
 def is_known(level):

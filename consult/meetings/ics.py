@@ -85,7 +85,8 @@ class EventText(NamedTuple):
 
 def _event_text(meeting, lang, invitation=None, cancelled=False):
     """The EventText of a meeting for a reader: `invitation` (theirs) adds their ATTENDEE and the join link."""
-    join_url, kind = meeting.join_url, meeting.kind
+    # A cancelled meeting gives its join link to no one, in no calendar.
+    join_url, kind = (None if meeting.status == "cancelled" else meeting.join_url), meeting.kind
     invited = invitation is not None and bool(join_url)
     config = current_app.config
     return EventText(

@@ -26,6 +26,10 @@ class RsvpClosed(Exception):
     """The meeting is over: answers are no longer taken."""
 
 
+class RsvpCancelled(Exception):
+    """The meeting was cancelled: answers are not taken, nothing is saved."""
+
+
 class TooEarly(Exception):
     """Attendance can only be recorded once the meeting has started."""
 
@@ -71,6 +75,8 @@ def invitation_from_token(token):
     # Links are for observers; members answer from the meeting page once signed in.
     if invitation is None or invitation.user_id is not None or invitation.meeting.status == "draft":
         raise LinkError("invalid")
+    if invitation.meeting.status == "cancelled":
+        raise LinkError("cancelled")
     if is_over(invitation.meeting):
         raise LinkError("expired")
     return invitation
@@ -83,6 +89,8 @@ def respond(invitation, answer, now=None):
     if answer not in ANSWERS:
         raise InvalidAnswer(answer)
     now = now or utcnow()
+    if invitation.meeting.status == "cancelled":
+        raise RsvpCancelled(invitation.meeting.id)
     if is_over(invitation.meeting, now):
         raise RsvpClosed(invitation.meeting.id)
     invitation.response = answer

@@ -105,6 +105,8 @@ def answer(meeting_id):
         return _show_page(meeting, rsvp_form=form)
     try:
         rsvp.respond(invitation, form.response.data)
+    except rsvp.RsvpCancelled:
+        return render_template("meetings/rsvp_error.html", reason="cancelled", meeting=meeting), 410
     except rsvp.RsvpClosed:
         return render_template("meetings/rsvp_error.html", reason="expired", meeting=meeting), 410
     flash(_("Your answer is recorded: %(answer)s.", answer=RESPONSE_LABELS[invitation.response]), "success")
@@ -133,13 +135,15 @@ def rsvp_link(token):
     try:
         invitation = rsvp.invitation_from_token(token)
     except rsvp.LinkError as error:
-        status = 410 if error.reason == "expired" else 404
+        status = 410 if error.reason in ("expired", "cancelled") else 404
         return render_template("meetings/rsvp_error.html", reason=error.reason, meeting=None), status
     meeting = invitation.meeting
     form = RsvpForm()
     if form.validate_on_submit():
         try:
             rsvp.respond(invitation, form.response.data)
+        except rsvp.RsvpCancelled:
+            return render_template("meetings/rsvp_error.html", reason="cancelled", meeting=meeting), 410
         except rsvp.RsvpClosed:
             return render_template("meetings/rsvp_error.html", reason="expired", meeting=meeting), 410
         flash(_("Your answer is recorded: %(answer)s.", answer=RESPONSE_LABELS[invitation.response]), "success")

@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload, load_only
 
 from .. import reference
+from ..consultations import visibility
 from ..consultations.models import TEXT_FIELDS, Submission, SubmissionTranslation
 from ..extensions import db
 from ..i18n import pick
@@ -43,10 +44,15 @@ REPORT_COLUMNS = (Submission.number, Submission.reference, Submission.status, Su
                   Submission.confidentiality)  # organisations registered outside the Arab region or at regional level
 
 
+UNDISCLOSED = "undisclosed"
+
+
 @dataclass
 class Gathered:
     content: dict
     input_hash: str
+    # {submission id: level} of every submission the report rests on (kept with the build).
+    consents: dict | None = None
 
 
 def field_labels():
@@ -86,12 +92,12 @@ def _subregion_label(code, lang):
     return reference.subregion(code).label(lang)
 
 
-def _rows(counter, label, order=None):
-    """[{"code", "label", "count"}] sorted by count (then by `order` or label)."""
+def _rows(counter, label, order=None, last=lambda code: False):
+    """[{"code", "label", "count"}] sorted by `order`, or by count then label (rows `last` says at the end)."""
     items = [{"code": code, "label": label(code), "count": count} for code, count in counter.items() if count]
     if order:
         return sorted(items, key=lambda row: order(row["code"]))
-    return sorted(items, key=lambda row: (-row["count"], row["label"]))
+    return sorted(items, key=lambda row: (last(row["code"]), -row["count"], row["label"]))
 
 
 def _paragraphs(text):
@@ -132,7 +138,7 @@ def _attribution(submission, lang):
     """Who said it, as far as the submitter allowed: never a name for an anonymous submission."""
     constituency = reference.constituency(submission.constituency).label(lang)
     country = _country_label(submission.country, lang)
-    if submission.confidentiality == "public":
+    if visibility.named(submission.confidentiality):
         return {"named": True, "name": submission.org_name, "constituency": constituency, "country": country}
     return {"named": False, "name": None, "constituency": constituency, "country": country}
 
@@ -155,24 +161,49 @@ def _quote(submission, lang, translations, labels, names):
             "original_language": names[submission.language]}
 
 
+def _undisclosed_label(label):
+    """A category's label, with one "Not disclosed" row for the submissions that may not be shown in one."""
+    from flask_babel import gettext as _
+
+    return lambda code: _("Not disclosed") if code == UNDISCLOSED else label(code)
+
+
+def _disclosed(submissions, attribute):
+    """Counter of `attribute` over the submissions; those the policy keeps out of figures (confidential
+    ones) are all counted in one "not disclosed" row, so that no cell shows where a single one of them
+    came from, and totals stay right without differencing."""
+    return Counter(attribute(s) if visibility.disclosed_in_figures(s.confidentiality) else UNDISCLOSED
+                   for s in submissions)
+
+
+def _last(order):
+    return lambda code: len(order) if code == UNDISCLOSED else order.index(code)
+
+
 def _statistics(submissions, lang):
     def share(rows):
         return {"rows": rows, "total": len(submissions)}
 
     objectives = Counter(number for s in submissions for number in sorted(set(s.effective_objectives or [])))
     subregion_order = [item.code for item in reference.SUBREGIONS] + [NO_REGION]
+
+    def by_count(code):  # larger counts first; "not disclosed" always last
+        return code == UNDISCLOSED
+
     return [
         {"key": "objective", **share(_rows(
             objectives, lambda n: reference.objective(n).short.get(lang), order=lambda n: n))},
         {"key": "subregion", **share(_rows(
-            Counter(_subregion_code(s.country) for s in submissions), lambda c: _subregion_label(c, lang),
-            order=subregion_order.index))},
-        {"key": "country", **share(_rows(Counter(s.country for s in submissions), lambda c: _country_label(c, lang)))},
+            _disclosed(submissions, lambda s: _subregion_code(s.country)),
+            _undisclosed_label(lambda c: _subregion_label(c, lang)), order=_last(subregion_order)))},
+        {"key": "country", **share(_rows(_disclosed(submissions, lambda s: s.country),
+                                         _undisclosed_label(lambda c: _country_label(c, lang)), last=by_count))},
         {"key": "constituency", **share(_rows(
-            Counter(s.constituency for s in submissions), lambda c: reference.constituency(c).label(lang)))},
+            _disclosed(submissions, lambda s: s.constituency),
+            _undisclosed_label(lambda c: reference.constituency(c).label(lang)), last=by_count))},
         {"key": "language", **share(_rows(
-            Counter(s.language for s in submissions), _language_names(lang).get,
-            order=["ar", "en", "fr"].index))},
+            _disclosed(submissions, lambda s: s.language), _undisclosed_label(_language_names(lang).get),
+            order=_last(["ar", "en", "fr"])))},
     ]
 
 
@@ -187,7 +218,7 @@ def _chapters(submissions, lang, translations):
     labels, names = field_labels(), _language_names(lang)
     for submission in submissions:
         numbers = sorted(set(submission.effective_objectives or []))
-        quotable = submission.confidentiality != "confidential"
+        quotable = visibility.quotable(submission.confidentiality)
         for number in numbers:
             chapter = chapters.setdefault(number, {"number": number, "quotes": [], "see_also": [], "confidential": 0})
             if not quotable:
@@ -224,10 +255,10 @@ def _organisations(submissions, lang):
     """Named contributors (public submissions only), one line per organisation; how many others."""
     named = {}
     for submission in submissions:
-        if submission.confidentiality == "public" and submission.org_name.strip():
+        if visibility.named(submission.confidentiality) and submission.org_name.strip():
             named.setdefault(submission.org_name_key or submission.org_name.casefold(),
                              {"name": submission.org_name.strip(), "country": _country_label(submission.country, lang)})
-    unnamed = sum(1 for s in submissions if s.confidentiality != "public")
+    unnamed = sum(1 for s in submissions if not visibility.named(s.confidentiality))
     return sorted(named.values(), key=lambda row: reference.collation_key(row["name"])), unnamed
 
 
@@ -244,6 +275,7 @@ def gather(consultation, lang):
     chapters, unlinked = _chapters(submissions, lang, translations)
     organisations, unnamed = _organisations(submissions, lang)
     zone = consultation.timezone
+    levels = Counter(visibility.reported_level(s.confidentiality) for s in submissions)
     from zoneinfo import ZoneInfo
     content = {
         "lang": lang,
@@ -261,9 +293,7 @@ def gather(consultation, lang):
             "included": len(submissions),
             "excluded": statuses.get("excluded", 0),
             "withdrawn": statuses.get("withdrawn", 0),
-            "public": sum(1 for s in submissions if s.confidentiality == "public"),
-            "anonymous": sum(1 for s in submissions if s.confidentiality == "anonymous"),
-            "confidential": sum(1 for s in submissions if s.confidentiality == "confidential"),
+            **{level: levels[level] for level in visibility.LEVELS},
             "translated": len(translations),
         },
         "statistics": _statistics(submissions, lang),
@@ -273,7 +303,8 @@ def gather(consultation, lang):
         "organisations": organisations,
         "unnamed_organisations": unnamed,
     }
-    return Gathered(content=content, input_hash=input_hash(content))
+    return Gathered(content=content, input_hash=input_hash(content),
+                    consents={str(s.id): s.confidentiality for s in submissions})
 
 
 def _fingerprint_files(lang):

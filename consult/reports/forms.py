@@ -60,3 +60,11 @@ STAGE_LABELS = {
     "writing": _l("Writing the PDF"),
     "done": _l("Done"),
 }
+# Why a build was pulled (models.PULL_REASONS), as the secretariat's page says it.
+PULL_REASON_LABELS = {
+    "consent": _l("an organisation made its submission stricter"),
+    "withdrawn": _l("an organisation withdrew its submission"),
+    "excluded": _l("a submission in it is no longer included"),
+    "reopened": _l("the call was reopened"),
+    "superseded": _l("a newer build was published"),
+}

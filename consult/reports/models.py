@@ -8,6 +8,8 @@ from ..database import UTCDateTime, utcnow
 from ..extensions import db
 
 REPORT_STATUSES = ("queued", "building", "ready", "failed")
+# Why a ready build is no longer served to anyone but the secretariat.
+PULL_REASONS = ("consent", "withdrawn", "excluded", "reopened", "superseded")
 # The stages a build goes through, in order; the page shows them as its progress.
 STAGES = ("queued", "collecting", "composing", "laying_out", "writing", "done")
 # The main report (the group's synthesis) and its annex (the compendium of every quotable submission).
@@ -63,6 +65,11 @@ class Report(db.Model):
     arabic_face: Mapped[str | None] = mapped_column(String(60))
     seconds: Mapped[float | None] = mapped_column()
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # {submission id: confidentiality level} of every submission the build rests on (its included input):
+    # a build is pulled when one of them becomes stricter, is withdrawn or excluded.
+    consents: Mapped[dict | None] = mapped_column(JSON)
+    pulled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pulled_reason: Mapped[str | None] = mapped_column(String(12))
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -73,6 +80,11 @@ class Report(db.Model):
     @property
     def is_ready(self):
         return self.status == "ready"
+
+    @property
+    def is_current(self):
+        """Ready and not pulled: the only builds anyone but the secretariat is given."""
+        return self.status == "ready" and self.pulled_at is None
 
     @property
     def is_pending(self):

@@ -12,7 +12,8 @@ from sqlalchemy import select, update
 
 from .. import charts, pdf
 from ..audit import services as audit
-from ..consultations import uploads
+from ..consultations import uploads, visibility
+from ..consultations.models import Submission
 from ..database import utcnow
 from ..extensions import db
 from ..i18n import LANGUAGES
@@ -115,9 +116,11 @@ def _expire_stale(reports, now):
 
 
 def _matching(consultation, lang, input_hash):
+    """Builds with these inputs that may be reused: a pulled build never is."""
     return db.session.scalars(
         select(Report).where(Report.consultation_id == consultation.id, Report.lang == lang,
-                             Report.input_hash == input_hash, Report.status != "failed")
+                             Report.input_hash == input_hash, Report.status != "failed",
+                             Report.pulled_at.is_(None))
         .order_by(Report.id.desc())).all()
 
 
@@ -178,7 +181,7 @@ def _compose(report):
     with force_locale(report.lang):
         gathered = content.gather(report.consultation, report.lang)
         _set_stage_of(report.id, "composing")
-        return render_html(gathered), pdf_title(gathered.content), gathered.input_hash
+        return render_html(gathered), pdf_title(gathered.content), gathered.input_hash, gathered.consents
 
 
 def run_build(report_id):
@@ -193,7 +196,7 @@ def run_build(report_id):
     report = db.session.get(Report, report_id)
     stored_name = None
     try:
-        html, title, input_hash = _compose(report)
+        html, title, input_hash, consents = _compose(report)
         # Nothing holds the submissions any more (the session's identity map keeps only weak references):
         # collect them now, so the layout (the long part) runs without them in memory.
         gc.collect()
@@ -203,6 +206,7 @@ def run_build(report_id):
         stored_name, digest = uploads.store(rendered.data)
         report = db.session.get(Report, report_id)
         report.input_hash = input_hash  # the inputs it was made from, should they have changed since the request
+        report.consents = consents
         report.stored_name, report.sha256, report.size = stored_name, digest, len(rendered.data)
         report.pages, report.arabic_face, report.seconds = rendered.pages, rendered.arabic_face, rendered.seconds
         report.status, report.stage, report.finished_at, report.error = "ready", "done", utcnow(), None
@@ -225,10 +229,12 @@ def get(report_id):
 
 
 def builds_of(consultation):
-    """Every build of a call's report, newest first (stale ones marked failed on the way)."""
+    """Every build of a call's report, newest first (stale ones marked failed, and builds whose consents
+    no longer hold marked pulled, on the way)."""
     reports = db.session.scalars(select(Report).where(Report.consultation_id == consultation.id)
                                  .order_by(Report.id.desc())).all()
     _expire_stale(reports, utcnow())
+    pull_stale(reports)
     return reports
 
 
@@ -242,14 +248,80 @@ def file_path(report):
     return uploads.path_of(report.stored_name)
 
 
+# ---------------------------------------------------------------- consent: pulled builds
+
+def _pull_reason(report, current, newer_published):
+    """Why `report` may no longer be served, or None. `current` is {submission id: (level, status)}."""
+    if not is_reportable(report.consultation):
+        return "reopened"
+    for key, level in (report.consents or {}).items():
+        now_level, status = current.get(int(key), (None, None))
+        if status == "withdrawn" or status is None:
+            return "withdrawn"  # taken back, or deleted: nothing of it may stay out there
+        if status != "included":
+            return "excluded"
+        if not visibility.is_known(now_level) or visibility.is_stricter(now_level, level):
+            return "consent"
+    if report.published_at is not None and report.id in newer_published:
+        return "superseded"
+    return None
+
+
+def pull_stale(reports):
+    """Mark pulled every ready build among `reports` that rests on a consent which no longer holds, whose
+    call was reopened, or that a newer published build of its call and language replaced. Checked when
+    builds are listed or served, so no path that changes a submission can forget it (two queries)."""
+    candidates = [report for report in reports if report.is_current]
+    if not candidates:
+        return
+    ids = {int(key) for report in candidates for key in (report.consents or {})}
+    current = {}
+    if ids:
+        current = {row.id: (row.confidentiality, row.status) for row in db.session.execute(
+            select(Submission.id, Submission.confidentiality, Submission.status).where(Submission.id.in_(ids)))}
+    calls = {report.consultation_id for report in candidates}
+    newest = {}
+    for row in db.session.execute(select(Report.id, Report.consultation_id, Report.lang).where(
+            Report.consultation_id.in_(calls), Report.published_at.is_not(None), Report.status == "ready")):
+        key = (row.consultation_id, row.lang)
+        newest[key] = max(newest.get(key, 0), row.id)
+    superseded = {report.id for report in candidates
+                  if report.published_at is not None and newest.get((report.consultation_id, report.lang), 0) > report.id}
+    now = utcnow()
+    changed = False
+    for report in candidates:
+        reason = _pull_reason(report, current, superseded)
+        if reason:
+            report.pulled_at, report.pulled_reason = now, reason
+            audit.record(None, "report.pulled", report.consultation, lang=report.lang, report=report.id, reason=reason)
+            log.info("report %s pulled: %s", report.id, reason)
+            changed = True
+    if changed:
+        db.session.commit()
+
+
+def current_report_for(report):
+    """The published build that replaces a pulled one (same call and language), if there is one."""
+    latest = [item for item in latest_reports(published_only=True)
+              if item.consultation_id == report.consultation_id and item.lang == report.lang]
+    return latest[0] if latest else None
+
+
 def publish(report, actor, published=True):
-    """Make a ready report public (listed by /api/reports), or take it back."""
+    """Make a ready, current report public (listed by /api/reports), or take it back. Publishing a build
+    supersedes the builds of the same call and language published before it."""
+    if published and not report.is_current:
+        raise ValueError("pulled")
     report.published_at = utcnow() if published else None
     if published and report.consultation.status == "closed":
         report.consultation.status = "reported"
     audit.record(actor, "report.publish" if published else "report.unpublish", report.consultation, lang=report.lang,
                  report=report.id)
     db.session.commit()
+    if published:
+        pull_stale(db.session.scalars(select(Report).where(
+            Report.consultation_id == report.consultation_id, Report.lang == report.lang, Report.id != report.id,
+            Report.published_at.is_not(None))).all())
 
 
 def _sees_unpublished(user):
@@ -257,23 +329,32 @@ def _sees_unpublished(user):
 
 
 def downloadable(user):
-    """Ready reports the reader may download: every one for members and the secretariat,
+    """Current reports the reader may download: every one for members and the secretariat,
     published ones for everyone else. The newest per call and language."""
     return latest_reports(published_only=not _sees_unpublished(user))
 
 
 def latest_reports(published_only=True):
-    """The newest ready report per call and language, the latest call first."""
-    query = select(Report).where(Report.status == "ready").order_by(Report.id.desc())
+    """The newest current (ready, not pulled) report per call and language, the latest call first."""
+    query = select(Report).where(Report.status == "ready", Report.pulled_at.is_(None)).order_by(Report.id.desc())
     if published_only:
         query = query.where(Report.published_at.is_not(None))
+    reports = db.session.scalars(query).all()
+    pull_stale(reports)
     latest = {}
-    for report in db.session.scalars(query):
-        latest.setdefault((report.consultation_id, report.lang), report)
+    for report in reports:
+        if report.is_current:
+            latest.setdefault((report.consultation_id, report.lang), report)
     return sorted(latest.values(), key=lambda r: (-r.consultation.closes_at.timestamp(), LANGUAGES.index(r.lang)))
 
 
 def may_download(report, user):
+    """Anyone but the secretariat gets only a current build (None: pulled, answer 410)."""
     if not report.is_ready:
         return False
+    if user.is_authenticated and user.is_secretariat:
+        return True
+    pull_stale([report])
+    if not report.is_current:
+        return None
     return report.published_at is not None or _sees_unpublished(user)

@@ -9,7 +9,7 @@ from ..i18n import current_lang
 from ..pdf import PDF_DIR
 from ..web import render_form
 from . import services
-from .forms import STAGE_LABELS, BuildForm, PublishForm, ReportTextsForm
+from .forms import PULL_REASON_LABELS, STAGE_LABELS, BuildForm, PublishForm, ReportTextsForm
 
 bp = Blueprint("reports", __name__)
 STYLESHEETS = ("pdf.css", "report.css")
@@ -17,7 +17,8 @@ STYLESHEETS = ("pdf.css", "report.css")
 
 @bp.context_processor
 def _labels():
-    return {"stage_label": lambda stage: STAGE_LABELS.get(stage, stage)}
+    return {"stage_label": lambda stage: STAGE_LABELS.get(stage, stage),
+            "pull_reason_label": lambda reason: PULL_REASON_LABELS.get(reason, reason)}
 
 
 def _consultation_or_404(slug):
@@ -45,8 +46,13 @@ def index():
 @bp.get("/reports/<int:report_id>.pdf")
 def download(report_id):
     report = _report_or_404(report_id)
+    allowed = services.may_download(report, current_user)
+    if allowed is None:
+        # Pulled: it rests on a consent that no longer holds, or a newer build replaced it.
+        return render_template("reports/pulled.html", report=report,
+                               current=services.current_report_for(report)), 410
     # A report the reader may not have is a 404, not a 403: its existence is not given away.
-    if not services.may_download(report, current_user):
+    if not allowed:
         abort(404)
     response = send_file(services.file_path(report), mimetype="application/pdf", as_attachment=True,
                          download_name=report.download_name())
@@ -125,7 +131,11 @@ def publish(report_id):
         abort(400)
     if not report.is_ready:
         abort(409)
-    services.publish(report, current_user, published=form.action.data == "publish")
+    try:
+        services.publish(report, current_user, published=form.action.data == "publish")
+    except ValueError:
+        flash(_("This build was pulled: it rests on consents that no longer hold. Build the report again."), "error")
+        return redirect(url_for(".workspace", slug=report.consultation.slug), 303)
     flash(_("The report is public now.") if form.action.data == "publish" else _("The report is no longer public."),
           "success")
     return redirect(url_for(".workspace", slug=report.consultation.slug), 303)

@@ -162,10 +162,15 @@ def test_link_expires_at_the_deadline_and_revives_when_extended(client, create_c
     assert client.get(link).status_code == 200
     consultation.closes_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    expired = client.get(link)
-    assert expired.status_code == 410 and "expired" in expired.get_data(as_text=True)
-    withdraw = client.post(link + "withdraw", data={"csrf_token": csrf_token(client.get("/en/login").get_data(as_text=True))})
-    assert withdraw.status_code == 410
+    # After the deadline the link shows the submission read only, with the actions left to it.
+    closed = client.get(link)
+    html = closed.get_data(as_text=True)
+    assert closed.status_code == 200 and "The call is closed" in html
+    assert "Supprimer les frais de recrutement." in html and 'name="good_practices"' not in html
+    edit = client.post(link, data={"csrf_token": csrf_token(html), "org_name": "Changed"})
+    assert edit.status_code == 410
+    db.session.expire_all()
+    assert result.submission.org_name == submission_form["org_name"]
     consultation.closes_at = utcnow() + timedelta(days=1)
     db.session.commit()
     assert client.get(link).status_code == 200
@@ -267,7 +272,7 @@ def test_withdraw_by_link(client, create_consultation, submission_form, db):
     result = services.submit(consultation, _values(submission_form))
     link = f"/en/submissions/{result.token}/"
     response = client.post(link + "withdraw", data={"csrf_token": csrf_token(client.get(link).get_data(as_text=True))})
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.expire_all()
     assert result.submission.status == "withdrawn"
     assert "withdrew" in client.get(link).get_data(as_text=True)
