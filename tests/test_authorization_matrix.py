@@ -177,6 +177,7 @@ TABLE = {
     # ---- reports
     "reports.index GET": EVERYONE,
     "reports.download GET": EVERYONE,  # the published report
+    "reports.download_docx GET": R(404, 404, 404, 404, 404),  # it is the annex: no Word version
     "reports.stylesheet GET": EVERYONE,
     # The closed call's report: its workspace, preview and builds.
     "reports.workspace GET": R(LOGIN, LOGIN, 403, 403, 200, slug="closed_slug"),

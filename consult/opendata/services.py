@@ -25,7 +25,8 @@ class NotPublished(Exception):
 def is_open(consultation):
     """Open data exist once one of the call's reports is published."""
     return db.session.scalar(
-        select(Report.id).where(Report.consultation_id == consultation.id, Report.published_at.is_not(None))
+        select(Report.id).where(Report.consultation_id == consultation.id, Report.published_at.is_not(None),
+                                Report.status == "ready", Report.pulled_at.is_(None))
         .limit(1)) is not None
 
 

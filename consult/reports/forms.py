@@ -42,9 +42,14 @@ class ReportTextsForm(FlaskForm):
         self.licence.data = setup.licence or DEFAULT_LICENCE
 
 
+PART_LABELS = {"main": _l("Main report (the group's synthesis)"), "annex": _l("Annex: compendium of input")}
+
+
 class BuildForm(FlaskForm):
     lang = RadioField(_l("Language of the report"), validators=[InputRequired(message=_l("Choose a language."))],
                       choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
+    part = RadioField(_l("Document"), default="main",
+                      choices=[SelectChoice(code, label) for code, label in PART_LABELS.items()])
     build = SubmitField(_l("Build the PDF"))
 
 

@@ -59,6 +59,8 @@ class Report(db.Model):
     stage: Mapped[str] = mapped_column(String(20), default="queued")
     error: Mapped[str | None] = mapped_column(Text)
     stored_name: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The main report's Word version, made with the PDF from the same data (stored under a random name).
+    docx_name: Mapped[str | None] = mapped_column(String(64), unique=True)
     size: Mapped[int | None] = mapped_column()
     sha256: Mapped[str | None] = mapped_column(String(64))
     pages: Mapped[int | None] = mapped_column()
@@ -100,6 +102,9 @@ class Report(db.Model):
     def download_name(self):
         kind = "input-report" if self.part == "main" else "input-compendium"
         return f"{kind}-{self.consultation.slug}-{self.lang}.pdf"
+
+    def docx_download_name(self):
+        return f"input-report-{self.consultation.slug}-{self.lang}.docx"
 
     def __repr__(self):
         return f"<Report {self.id} {self.lang} {self.status}>"

@@ -1,5 +1,5 @@
 """Report pages: the list for readers, and the secretariat's workspace for one call."""
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, send_file, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,7 +9,7 @@ from ..i18n import current_lang
 from ..pdf import PDF_DIR
 from ..web import render_form
 from . import services
-from .forms import PULL_REASON_LABELS, STAGE_LABELS, BuildForm, PublishForm, ReportTextsForm
+from .forms import PART_LABELS, PULL_REASON_LABELS, STAGE_LABELS, BuildForm, PublishForm, ReportTextsForm
 
 bp = Blueprint("reports", __name__)
 STYLESHEETS = ("pdf.css", "report.css")
@@ -18,7 +18,8 @@ STYLESHEETS = ("pdf.css", "report.css")
 @bp.context_processor
 def _labels():
     return {"stage_label": lambda stage: STAGE_LABELS.get(stage, stage),
-            "pull_reason_label": lambda reason: PULL_REASON_LABELS.get(reason, reason)}
+            "pull_reason_label": lambda reason: PULL_REASON_LABELS.get(reason, reason),
+            "part_label": lambda part: PART_LABELS.get(part, part)}
 
 
 def _consultation_or_404(slug):
@@ -61,6 +62,23 @@ def download(report_id):
     return response
 
 
+@bp.get("/reports/<int:report_id>.docx")
+def download_docx(report_id):
+    """The Word version of a main report: served to whoever may download its PDF, and only then."""
+    report = _report_or_404(report_id)
+    allowed = services.may_download(report, current_user)
+    if allowed is None:
+        return render_template("reports/pulled.html", report=report,
+                               current=services.current_report_for(report)), 410
+    if not allowed or not report.docx_name:
+        abort(404)
+    response = send_file(services.docx_path(report), as_attachment=True, download_name=report.docx_download_name(),
+                         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    if report.published_at is None:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.route("/reports/<slug>/", methods=["GET", "POST"])
 @secretariat_required
 def workspace(slug):
@@ -95,7 +113,8 @@ def build(slug):
         page, _status = _workspace_page(consultation, texts, form)
         return page, 400
     try:
-        report, reused = services.request_build(consultation, form.lang.data, actor=current_user)
+        report, reused = services.request_build(consultation, form.lang.data, actor=current_user,
+                                                part=form.part.data or "main")
     except services.NotClosed:
         flash(_("This call still accepts submissions: its report can be built once it closes."), "error")
         return redirect(url_for(".workspace", slug=slug)), 303
@@ -147,7 +166,10 @@ def preview(slug):
     """The report in the page's language as a web page, made from the same data as the PDF."""
     consultation = _consultation_or_404(slug)
     stylesheet_base = url_for(".stylesheet", name="pdf.css").removesuffix("pdf.css")
-    html = services.preview_html(consultation, current_lang(), stylesheet_base)
+    part = request.args.get("part", services.DEFAULT_PART)
+    if part not in PART_LABELS:
+        abort(404)
+    html = services.preview_html(consultation, current_lang(), stylesheet_base, part=part)
     response = Response(html, mimetype="text/html")
     response.headers["Cache-Control"] = "private, no-store"
     return response

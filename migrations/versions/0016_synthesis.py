@@ -109,6 +109,8 @@ def upgrade():
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.add_column(sa.Column('part', sa.String(length=5), server_default='main', nullable=False))
         batch_op.create_check_constraint("part", "part IN ('main', 'annex')")
+        batch_op.add_column(sa.Column('docx_name', sa.String(length=64), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_reports_docx_name'), ['docx_name'])
     op.execute("UPDATE reports SET part = 'annex'")
 
     # ### end Alembic commands ###
@@ -119,6 +121,8 @@ def downgrade():
     op.execute("DELETE FROM reports WHERE part = 'main'")
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.drop_constraint("part", type_="check")
+        batch_op.drop_constraint(batch_op.f('uq_reports_docx_name'), type_='unique')
+        batch_op.drop_column('docx_name')
         batch_op.drop_column('part')
 
     with op.batch_alter_table('report_setups', schema=None) as batch_op:
