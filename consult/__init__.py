@@ -58,6 +58,7 @@ def create_app(config=None):
     from .membership.views import bp as membership_bp
     from .opendata.views import api_bp as opendata_api_bp
     from .opendata.views import bp as opendata_bp
+    from .synthesis import translation_views  # noqa: F401 (its routes are on the synthesis blueprint)
     from .synthesis.views import bp as synthesis_bp
 
     app.register_blueprint(main_bp)

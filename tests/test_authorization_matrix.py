@@ -231,6 +231,14 @@ TABLE = {
     "synthesis.edit GET": R(LOGIN, LOGIN, 403, 403, 200, slug="closed_slug", objective=7),  # rapporteurs only
     "synthesis.edit POST": R(LOGIN, LOGIN, 403, 403, 400, slug="closed_slug", objective=7),
     "synthesis.versions GET": R(LOGIN, LOGIN, 200, 200, 200, slug="closed_slug", objective=7),
+    # Translating the main report: the secretariat and the translators it names (none here).
+    "synthesis.translations GET": R(LOGIN, LOGIN, 403, 403, 200, slug="closed_slug"),
+    "synthesis.translations POST": R(LOGIN, LOGIN, 403, 403, 400, slug="closed_slug"),  # nobody chosen
+    "synthesis.translation_workspace GET": R(LOGIN, LOGIN, 403, 403, 200, slug="closed_slug"),
+    "synthesis.translate_chapter GET": R(LOGIN, LOGIN, 403, 403, 404, slug="closed_slug"),  # no approved chapter
+    "synthesis.translate_chapter POST": R(LOGIN, LOGIN, 403, 403, 404, slug="closed_slug"),
+    "synthesis.machine_chapter POST": R(LOGIN, LOGIN, 403, 403, 303, slug="closed_slug"),  # none configured: said so
+    "synthesis.translate_quote POST": R(LOGIN, LOGIN, 403, 403, 404, slug="closed_slug"),  # another call's submission
     # ---- open data
     "opendata.data_csv GET": R(200, 200, 200, 200, 200, slug="closed_slug"),  # a report of it is published
     "opendata.dictionary GET": R(200, 200, 200, 200, 200, slug="closed_slug"),
@@ -413,7 +421,7 @@ def world(app, create_consultation, create_user, member, secretariat, report_cal
         "invitation_id": observer.id,
         "term_id": term.id, "organisation_id": term.organisation_id, "call_id": call.id,
         "draft_call_id": draft_nomination_call.id, "application_id": application.id,
-        "filename": "consult.css", "objective": 7,
+        "filename": "consult.css", "objective": 7, "tlang": "fr",
     }
     tokens = {
         "submission": {"submitter": own_token, "spare": spare_token, "expired": expired_token},

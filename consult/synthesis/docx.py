@@ -179,8 +179,9 @@ def render(data, title, prepared, number):
         out.heading(_("Rapporteurs of the advisory group"), 2)
         out.items(data["rapporteurs"], None)
     out.heading(_("Contributing organisations"), 2)
-    if data["organisations"]:
-        out.table([_("Organisation"), _("Country")], [[row["name"], row["country"]] for row in data["organisations"]])
+    out.paragraph(ngettext("%(num)s organisation agreed to be named; it is listed in the annex.",
+                           "%(num)s organisations agreed to be named; they are listed in the annex.",
+                           data["named_organisations"], num=number(data["named_organisations"])))
     if data["unnamed_organisations"]:
         out.paragraph(ngettext(
             "%(num)s further submission came from an organisation that asked not to be named.",

@@ -26,7 +26,7 @@ from .models import Chapter, ChapterTranslation, ChapterVersion, Rapporteur
 
 TEMPLATE_FILES = ("templates/reports/main.html", "templates/pdf/base.html", "templates/pdf/pdf.css",
                   "templates/pdf/report.css", "consult/charts.py", "consult/synthesis/report.py")
-QUOTE_LIMIT = 450  # characters of a featured quote in the main report; the annex has the whole text
+QUOTE_LIMIT = 320  # characters of a featured quote in the main report; the annex has the whole text
 
 
 def excerpt(text, limit=QUOTE_LIMIT):
@@ -163,7 +163,8 @@ def gather(consultation, lang):
                    "untranslated": _untranslated_messages(approved, chapter_translations, lang)},
         "statistics": content._statistics(submissions, lang),
         "chapters": chapters,
-        "organisations": organisations, "unnamed_organisations": unnamed,
+        # Only how many: the list of named organisations grows with the input, and is in the annex.
+        "named_organisations": len(organisations), "unnamed_organisations": unnamed,
         "rapporteurs": sorted({name for names_ in rapporteurs.values() for name in names_ if name},
                               key=reference.collation_key),
     }

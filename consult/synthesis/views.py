@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from .. import reference
 from ..auth.access import login_required, secretariat_required
@@ -86,8 +87,9 @@ def rapporteurs(slug):
     objectives = services.objectives_with_input(consultation)
     members = services.eligible_members()
     form = AssignForm()
-    form.objective.choices = [(n, f"{n}. {reference.objective(n).short.get(current_lang())}") for n in objectives]
-    form.member.choices = [(user.id, user.name or user.email) for user in members]
+    form.objective.choices = [SelectChoice(n, f"{n}. {reference.objective(n).short.get(current_lang())}")
+                              for n in objectives]
+    form.member.choices = [SelectChoice(user.id, user.name or user.email) for user in members]
     status = 200
     if form.validate_on_submit():
         try:
@@ -127,7 +129,11 @@ def _member_or_secretariat():
 def chapters(slug):
     _member_or_secretariat()
     consultation = _call_or_404(slug)
+    from ..i18n import LANGUAGES
+    from .translation import may_translate
+
     return render_template("synthesis/chapters.html", consultation=consultation,
+                           translate_langs=[code for code in LANGUAGES if may_translate(current_user, consultation, code)],
                            objectives=services.objectives_with_input(consultation),
                            chapters=services.chapters_of(consultation),
                            assigned=services.rapporteurs_of(consultation))
