@@ -69,13 +69,13 @@ def _helpers():
     def objective_title(number):
         return reference.objective(number).short.get(lang)
 
-    from ..consultations.review import FIELD_LABELS
+    from ..consultations.review import FIELD_LABELS, language_label
     from ..reports.content import _country_label
 
     return {"objective_title": objective_title, "section_labels": SECTION_LABELS,
             "constituency_label": lambda code: reference.constituency(code).label(lang),
             "country_label": lambda code: _country_label(code, lang),
-            "field_label": lambda name: FIELD_LABELS.get(name, name)}
+            "field_label": lambda name: FIELD_LABELS.get(name, name), "language_label": language_label}
 
 
 # ---------------------------------------------------------------- rapporteurs (secretariat)
