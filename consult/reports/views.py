@@ -44,9 +44,8 @@ def index():
     return render_template("reports/index.html", reports=reports, workspaces=workspaces)
 
 
-@bp.get("/reports/<int:report_id>.pdf")
-def download(report_id):
-    report = _report_or_404(report_id)
+def _refused(report):
+    """The answer when the reader may not have this build's files; None when they may."""
     allowed = services.may_download(report, current_user)
     if allowed is None:
         # Pulled: it rests on a consent that no longer holds, or a newer build replaced it.
@@ -55,6 +54,15 @@ def download(report_id):
     # A report the reader may not have is a 404, not a 403: its existence is not given away.
     if not allowed:
         abort(404)
+    return None
+
+
+@bp.get("/reports/<int:report_id>.pdf")
+def download(report_id):
+    report = _report_or_404(report_id)
+    refused = _refused(report)
+    if refused is not None:
+        return refused
     response = send_file(services.file_path(report), mimetype="application/pdf", as_attachment=True,
                          download_name=report.download_name())
     if report.published_at is None:
@@ -66,11 +74,10 @@ def download(report_id):
 def download_docx(report_id):
     """The Word version of a main report: served to whoever may download its PDF, and only then."""
     report = _report_or_404(report_id)
-    allowed = services.may_download(report, current_user)
-    if allowed is None:
-        return render_template("reports/pulled.html", report=report,
-                               current=services.current_report_for(report)), 410
-    if not allowed or not report.docx_name:
+    refused = _refused(report)
+    if refused is not None:
+        return refused
+    if not report.docx_name:
         abort(404)
     response = send_file(services.docx_path(report), as_attachment=True, download_name=report.docx_download_name(),
                          mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")

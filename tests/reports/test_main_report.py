@@ -110,3 +110,14 @@ def test_cli_builds_each_part_and_format(app, report_call, chapters, tmp_path):
     refused = runner.invoke(args=["consult", "report", "build", "review-2026", "--lang", "ar", "--part", "annex",
                                   "--format", "docx", "-o", str(tmp_path / "x")])
     assert refused.exit_code != 0
+
+
+@pytest.mark.parametrize("lang", ["ar", "en", "fr"])
+def test_preview_and_workspace_offer_both_documents(secretariat_client, report_call, chapters, lang):
+    page = secretariat_client.get(f"/{lang}/reports/review-2026/preview?part=main")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert APPROVED_MARK in html and DRAFT_MARK not in html and report_call.canary not in html
+    assert secretariat_client.get(f"/{lang}/reports/review-2026/preview?part=other").status_code == 404
+    workspace = secretariat_client.get(f"/{lang}/reports/review-2026/").get_data(as_text=True)
+    assert 'name="part"' in workspace and "part=main" in workspace and "/reports/review-2026/rapporteurs" in workspace
