@@ -412,7 +412,7 @@ def machine_translation(submission_id, field_name, target):
     # End the transaction before waiting on another server (up to 20 s): no lock is held meanwhile.
     db.session.commit()
     try:
-        text = translation.machine_translate(source, source_lang, target)
+        text = translation.machine_translate(source, source_lang, target, submission.confidentiality)
     except translation.TranslationUnavailable:
         flash(_("The machine translation service is not available just now. Nothing was saved; please try again later or translate by hand."), "error")
         return redirect(back)

@@ -15,6 +15,8 @@ from http.client import HTTPException
 
 from flask import current_app
 
+from . import visibility
+
 TIMEOUT_SECONDS = 20
 MAX_RESPONSE_BYTES = 1024 * 1024
 
@@ -29,8 +31,11 @@ def is_configured():
     return bool(current_app.config.get("CONSULT_TRANSLATE_URL"))
 
 
-def machine_translate(text, source, target):
-    """`text` from language `source` into `target` ("ar", "en", "fr"); raises TranslationUnavailable."""
+def machine_translate(text, source, target, level):
+    """`text` from language `source` into `target` ("ar", "en", "fr"); raises TranslationUnavailable.
+    `level`: the submission's confidentiality; the policy decides whether its text may leave at all."""
+    if not visibility.translatable(level):
+        raise TranslationUnavailable("the confidentiality policy keeps this text here")
     url = current_app.config.get("CONSULT_TRANSLATE_URL")
     if not url:
         raise TranslationUnavailable("not configured")

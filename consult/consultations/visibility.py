@@ -103,6 +103,11 @@ def may(level, audience, aspect):
     return audience in rules(level)["aspects"].get(aspect, ())
 
 
+def sees_every_level(audience):
+    """The secretariat (and a submitter, of their own) see any level, known or not: no filter for them."""
+    return audience in _ALWAYS
+
+
 def readable_levels(audience, aspect="text"):
     """The known levels whose `aspect` the audience may see, for SQL filters (an allowlist)."""
     return tuple(level for level in LEVELS if may(level, audience, aspect))

@@ -188,15 +188,21 @@ def test_members_may_not_use_the_machine(app, member, secretariat, submission, l
 def test_machine_translate_function(app, libretranslate, translate_config):
     translate_config(libretranslate.url)
     with app.test_request_context():
-        assert translation.machine_translate("Bonjour", "fr", "ar") == "(fr to ar) One-stop shops for migrant workers."
+        assert translation.machine_translate("Bonjour", "fr", "ar", "public") == "(fr to ar) One-stop shops for migrant workers."
         assert "api_key" not in libretranslate.requests[-1]["json"]
+        # The function itself refuses text the policy keeps here (confidential, or a level it does not know).
+        sent = len(libretranslate.requests)
+        for level in ("confidential", "embargoed"):
+            with pytest.raises(translation.TranslationUnavailable):
+                translation.machine_translate("Bonjour", "fr", "ar", level)
+        assert len(libretranslate.requests) == sent
         translate_config("file:///etc/passwd")
         with pytest.raises(translation.TranslationUnavailable):
-            translation.machine_translate("Bonjour", "fr", "ar")
+            translation.machine_translate("Bonjour", "fr", "ar", "public")
         translate_config(None)
         assert not translation.is_configured()
         with pytest.raises(translation.TranslationUnavailable):
-            translation.machine_translate("Bonjour", "fr", "ar")
+            translation.machine_translate("Bonjour", "fr", "ar", "public")
 
 
 def test_confidential_text_never_goes_to_the_translation_server(secretariat_client, create_consultation,

@@ -170,3 +170,23 @@ def test_arabic_indic_digits_setting(report_call, secretariat, tmp_path):
     # The setting is only for Arabic: an English report keeps its digits.
     _, _, english = build(report_call, "en")
     assert not re.search("[٠-٩]", "\n".join(pdf_pages(english, tmp_path)))
+
+
+@pytest.mark.parametrize("lang,egypt,jordan", [("fr", "Égypte", "Jordanie"), ("ar", "مصر", "الأردن")])
+def test_no_figure_names_the_country_of_a_lone_confidential_submission(report_call, lang, egypt, jordan, tmp_path):
+    """The confidential submission is the only one from Egypt: no figure, table or page names Egypt;
+    it is counted in one "not disclosed" row, so totals stay right without differencing."""
+    from flask_babel import force_locale
+
+    from consult.reports import content
+
+    with force_locale(lang):
+        gathered = content.gather(report_call.consultation, lang)
+    for figure in gathered.content["statistics"]:
+        assert "EG" not in [row["code"] for row in figure["rows"]]
+        assert sum(row["count"] for row in figure["rows"]) >= 5 or figure["key"] == "objective"
+        assert all(egypt not in row["label"] for row in figure["rows"])
+    _, _, data = build(report_call, lang)
+    text = "\n".join(pdf_pages(data, tmp_path))
+    assert jordan in text  # the extraction reads country names in this language...
+    assert egypt not in text  # ...and Egypt's is not there
