@@ -26,7 +26,7 @@ from .models import Chapter, ChapterTranslation, ChapterVersion, Rapporteur
 
 TEMPLATE_FILES = ("templates/reports/main.html", "templates/reports/_cover.html", "templates/pdf/base.html", "templates/pdf/pdf.css",
                   "templates/pdf/report.css", "consult/charts.py", "consult/synthesis/report.py")
-QUOTE_LIMIT = 320  # characters of a featured quote in the main report; the annex has the whole text
+QUOTE_LIMIT = 260  # characters of a featured quote in the main report; the annex has the whole text
 
 
 def excerpt(text, limit=QUOTE_LIMIT):

@@ -37,6 +37,7 @@ ERRORS = {
     "empty_comment": _l("Write a comment."),
     "no_such_version": _l("There is no such version."),
 }
+SORTS = ("subregion", "constituency", "language")
 SECTION_LABELS = {"synthesis": _l("Synthesis"), "key_messages": _l("Key messages"),
                   "recommendations": _l("Recommendations"), "quotes": _l("Featured quotes")}
 
@@ -249,9 +250,12 @@ def edit(slug, objective):
     filters = {key: request.args.get(key) or None for key in ("subregion", "constituency", "language")}
     audience = services.audience_of(current_user, consultation)
     shown = services.chapter_submissions(consultation, objective, audience, **filters)
+    sort = request.args.get("sort") if request.args.get("sort") in SORTS else None
+    if sort:
+        shown.sort(key=lambda item: (item[sort] or "~", item["reference"] or ""))
     every = services.chapter_submissions(consultation, objective, audience)
     return render_template("synthesis/edit.html", consultation=consultation, objective=objective, form=form,
-                           submissions=shown, filters=filters, options=_filter_options(every),
+                           submissions=shown, filters=filters, options=_filter_options(every), sort=sort,
                            selected=set(form.quotes.data or [])), status
 
 

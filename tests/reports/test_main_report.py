@@ -1,13 +1,8 @@
 """The main report (issue 17): approved chapters only, featured quotes, the Word version, the CLI."""
-import io
-import subprocess
-import sys
-
 import pytest
 
 from consult.reports import services
 from consult.synthesis import services as synthesis
-from tests.conftest import login
 from tests.membership.conftest import create_organisation, create_term, today  # noqa: F401 (fixtures)
 from tests.reports.conftest import pdf_outline, pdf_pages
 

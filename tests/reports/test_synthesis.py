@@ -140,3 +140,11 @@ def test_approval_needs_a_complete_chapter(report_call, rapporteur, secretariat)
     assert error.value.code == "few_recommendations"
     with pytest.raises(services.SynthesisError):
         services.approve(report_call.consultation, 7, rapporteur, 1)
+
+
+def test_chapter_submissions_sorted_by_language(app, report_call, rapporteur):
+    client = app.test_client()
+    login(client, "rapporteur@example.org")
+    html = client.get(f"/en/reports/{SLUG}/chapters/7/edit?sort=language").get_data(as_text=True)
+    assert html.index("إلغاء نظام الكفالة") < html.index("Legal aid desks")  # ar before en
+    assert client.get(f"/en/reports/{SLUG}/chapters/7/edit?sort=nonsense").status_code == 200
