@@ -5,11 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
+# `make run PORT=5001` serves on another port (links in e-mails follow it unless CONSULT_BASE_URL is set).
+PORT ?= 5000
 
 .PHONY: run test setup test-setup system catalogs db demo extract bench load clean
 
 run: setup db demo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	CONSULT_BASE_URL="$${CONSULT_BASE_URL:-http://127.0.0.1:$(PORT)}" $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: test-setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -37,6 +37,7 @@ def create_app(config=None):
     app.url_value_preprocessor(i18n.pull_lang)
     app.url_defaults(i18n.add_lang)
     app.jinja_env.globals.update(web.template_globals())
+    app.jinja_env.filters.update(i18n.template_filters())
     mail.init_app(app)
     errors.init_app(app)
 
@@ -50,6 +51,7 @@ def create_app(config=None):
     from .consultations.review import bp as review_bp
     from .consultations.views import bp as consultations_bp
     from .consultations.views import submissions_bp
+    from .mail.views import bp as mail_bp
     from .main.views import bp as main_bp
     from .meetings.views import bp as meetings_bp
     from .meetings.views import calendar_bp
@@ -72,6 +74,7 @@ def create_app(config=None):
     app.register_blueprint(calendar_bp)
     app.register_blueprint(membership_bp, url_prefix="/<lang>")
     app.register_blueprint(membership_admin_bp, url_prefix="/<lang>")
+    app.register_blueprint(mail_bp, url_prefix="/<lang>")
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(opendata_bp, url_prefix="/<lang>")
     app.register_blueprint(synthesis_bp, url_prefix="/<lang>")

@@ -2,6 +2,7 @@
 from flask import Blueprint, jsonify
 
 from .consultations import services as consultations
+from .costs import kept_for_everyone
 from .database import utcnow
 from .i18n import LANGUAGES
 from .web import external_url
@@ -50,9 +51,11 @@ def consultation_json(consultation, now):
 @bp.route("/consultations")
 def consultations_list():
     """Published calls (never drafts), the latest deadline first."""
-    now = utcnow()
-    items = [consultation_json(item, now) for item in consultations.list_consultations()]
-    return _public(jsonify(items))
+    def build():
+        now = utcnow()
+        return _public(jsonify([consultation_json(item, now) for item in consultations.list_consultations()]))
+
+    return kept_for_everyone(("api", "consultations"), build)
 
 
 def meeting_json(meeting):
@@ -78,7 +81,8 @@ def meetings_list():
     """Public meetings (never drafts), the earliest first."""
     from .meetings import services as meetings
 
-    return _public(jsonify([meeting_json(item) for item in meetings.public_feed_meetings()]))
+    return kept_for_everyone(("api", "meetings"),
+                             lambda: _public(jsonify([meeting_json(item) for item in meetings.public_feed_meetings()])))
 
 
 def report_json(report):
@@ -106,4 +110,5 @@ def reports_list():
     """Published reports, the newest call first: the latest build per call and language."""
     from .reports import services as reports
 
-    return _public(jsonify([report_json(item) for item in reports.latest_reports(published_only=True)]))
+    return kept_for_everyone(("api", "reports"), lambda: _public(
+        jsonify([report_json(item) for item in reports.latest_reports(published_only=True)])))

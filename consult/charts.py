@@ -14,7 +14,9 @@ TEXT_COLOUR = "#222222"
 
 
 def bar(count, maximum, direction="ltr", width=120, height=9, label=""):
-    """One horizontal bar, `count` out of `maximum`, growing from the line's start side."""
+    """One horizontal bar, `count` out of `maximum`, growing from the line's start side.
+
+    For a share, `maximum` is the whole (the share's denominator), so the full track is 100 %."""
     length = 0 if not maximum else round(width * count / maximum, 1)
     x = width - length if direction == "rtl" else 0
     return Markup(
@@ -25,16 +27,19 @@ def bar(count, maximum, direction="ltr", width=120, height=9, label=""):
     )
 
 
-def columns(rows, number=str, direction="ltr", width=460, height=130, label=""):
+def columns(rows, number=str, direction="ltr", width=460, height=130, label="", whole=None):
     """A column chart of rows [{"code": key, "count": n}]: the keys (short numbers, e.g. objective 1-23) under the
-    columns, the counts above them. Columns run right to left in an RTL document."""
+    columns, the counts above them. Columns run right to left in an RTL document.
+
+    `whole` (the share's denominator) scales the columns so that the plot's height is 100 %; without it the
+    tallest column fills the plot."""
     if not rows:
         return Markup("")
     top, bottom = 14, 16
     plot = height - top - bottom
     slot = width / len(rows)
     column = max(2.0, min(14.0, slot * 0.6))
-    maximum = max(row["count"] for row in rows) or 1
+    maximum = max([whole or 0] + [row["count"] for row in rows]) or 1
     parts = [f'<svg class="columns" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">',
              f'<line x1="0" y1="{top + plot}" x2="{width}" y2="{top + plot}" stroke="#999999" stroke-width="0.5"/>']
@@ -54,12 +59,13 @@ def columns(rows, number=str, direction="ltr", width=460, height=130, label=""):
 
 
 def labelled_bars(key, title, rows, colour=BAR_COLOUR, rtl=False, number=str, width=480, label_width=190,
-                  label_chars=28):
+                  label_chars=28, whole=None):
     """A web page's bar chart of [(label, count)]: label, bar and count per row, mirrored for RTL.
-    Labels longer than `label_chars` are shortened: the table beside the chart has them whole."""
+    Labels longer than `label_chars` are shortened: the table beside the chart has them whole.
+    `whole` (the shares' denominator) makes a full bar 100 %; without it the longest bar is full."""
     bar_height, row_height, count_room = 18, 26, 40
     height = max(1, len(rows)) * row_height + 8
-    biggest = max([count for _label, count in rows] + [1])
+    biggest = max([whole or 0] + [count for _label, count in rows] + [1])
     room = width - label_width - count_room - 10
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
              f'width="{width}" height="{height}" role="img" aria-labelledby="chart-{key}-title" direction="ltr">',

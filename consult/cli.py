@@ -2,6 +2,7 @@
 from flask.cli import AppGroup
 
 from .auth.cli import create_admin
+from .backup.cli import backup_command, restore_command
 from .consultations.cli import export_cli, purge
 from .demo.cli import demo
 from .mail.cli import mail_cli
@@ -21,3 +22,5 @@ consult_cli.add_command(meeting_cli)
 consult_cli.add_command(remind)
 consult_cli.add_command(report_cli)
 consult_cli.add_command(worker)
+consult_cli.add_command(backup_command)
+consult_cli.add_command(restore_command)

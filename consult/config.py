@@ -81,6 +81,8 @@ def load(instance_path, overrides=None):
         "MAX_CONTENT_LENGTH": int(os.environ.get("CONSULT_MAX_REQUEST_BYTES", str(25 * 1024 * 1024))),
         "CONSULT_UPLOAD_DIR": os.environ.get("CONSULT_UPLOAD_DIR") or os.path.join(instance_path, "uploads"),
         "CONSULT_RETENTION_MONTHS": int(os.environ.get("CONSULT_RETENTION_MONTHS", "24")),
+        # Files of a form sent back with an error are kept this long for the form to be sent again.
+        "CONSULT_KEPT_FILE_HOURS": float(os.environ.get("CONSULT_KEPT_FILE_HOURS", "24")),
         # Report builds: in a thread of this process by default; on an RQ queue in Redis when set
         # (run `flask --app wsgi consult worker` beside the app). A build silent longer than the
         # timeout is taken as dead (marked failed, can be rebuilt).
@@ -91,6 +93,11 @@ def load(instance_path, overrides=None):
         # The submission form is rendered once per language and time zone, kept this many seconds (0: never).
         "CONSULT_PAGE_CACHE_SECONDS": float(os.environ.get("CONSULT_PAGE_CACHE_SECONDS", "10")),
         "RATELIMIT_SUBMIT": os.environ.get("CONSULT_RATELIMIT_SUBMIT", "20 per hour"),
+        "RATELIMIT_LINKS": os.environ.get("CONSULT_RATELIMIT_LINKS", "5 per hour"),
+        # Costs an anonymous reader controls (README, "Bounded costs"): agenda PDF builds per address,
+        # and how long feeds and the open-data API are kept whole for anonymous readers (0: not kept).
+        "CONSULT_RATELIMIT_PDF": os.environ.get("CONSULT_RATELIMIT_PDF", "10 per minute; 30 per hour"),
+        "CONSULT_PUBLIC_CACHE_SECONDS": float(os.environ.get("CONSULT_PUBLIC_CACHE_SECONDS", "60")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
@@ -105,4 +112,20 @@ def load(instance_path, overrides=None):
         "MAIL_RETRY_LIMIT": 8,
     }
     config.update(overrides)
+    _check_request_cap(config["MAX_CONTENT_LENGTH"])
     return config
+
+
+# Room for a submission's texts and the multipart framing beside its files.
+FORM_TEXT_ALLOWANCE = 2 * 1024 * 1024
+
+
+def _check_request_cap(cap):
+    """The hard cap on a request stays above every file a form may carry at its per-file limit, so a file that is
+    too large gets an error next to its field (with the typed text still there), never the bare 413 page."""
+    from .consultations.uploads import MAX_FILE_BYTES, MAX_FILES
+
+    minimum = MAX_FILES * MAX_FILE_BYTES + FORM_TEXT_ALLOWANCE
+    if cap is not None and cap < minimum:
+        raise ConfigError(f"CONSULT_MAX_REQUEST_BYTES must be at least {minimum} (the attachments' limits "
+                          f"of {MAX_FILES} x {MAX_FILE_BYTES} bytes, and the texts); it is {cap}.")

@@ -109,6 +109,27 @@ def reading_before_writing():
         session.expire_on_commit = expire
 
 
+@contextmanager
+def writing():
+    """A write made while serving a reading request (a GET that finds something to record): the
+    reading transaction ends first, and on SQLite the write takes the lock at its start (BEGIN
+    IMMEDIATE), waiting its turn, instead of upgrading a read snapshot that another writer may
+    have outdated ("database is locked" at once). What was read stays loaded."""
+    from .extensions import db
+
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+    token = write_intent.set(True)
+    try:
+        yield
+    finally:
+        write_intent.reset(token)
+
+
 def _sqlite_on_connect(dbapi_connection, _record):
     # Let SQLAlchemy, not pysqlite, issue BEGIN, so that SAVEPOINTs work.
     dbapi_connection.isolation_level = None

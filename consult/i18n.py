@@ -1,11 +1,13 @@
 """Languages and time zones: the URL prefix picks the language, the reader picks the zone."""
 import functools
+from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
-from babel import support
+from babel import Locale, support
 from flask import abort, current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup, escape
 from wtforms.i18n import messages_path
 
 LANGUAGES = ("ar", "en", "fr")
@@ -136,11 +138,16 @@ def template_globals():
         "switch_language_url": switch_language_url,
         "pick": lambda texts: pick(texts, current_lang()),
         "format_moment": format_moment,
+        "format_day": format_day,
+        "format_names": format_names,
+        "isolate": isolate,
+        "isolated": isolated,
+        "code": code,
         "zone_label": zone_label,
     }
 
 
-def zone_label(zone=None):
+def zone_label(zone=None, locale=None):
     """A zone as a reader knows it: its city in the page's language ("بيروت", "Beyrouth")."""
     from babel.dates import get_timezone_location
     from flask_babel import get_timezone
@@ -148,15 +155,85 @@ def zone_label(zone=None):
     name = zone or str(get_timezone())
     if name == "UTC":
         return "UTC"
-    return get_timezone_location(ZoneInfo(name), locale=get_locale(), return_city=True)
+    return get_timezone_location(ZoneInfo(name), locale=locale or get_locale(), return_city=True)
 
 
-def format_moment(moment, zone=None, format="full"):
-    """A date and time for the reader: in their own zone, or in `zone`, with the zone named."""
-    from babel.dates import format_datetime
+# One date style per kind of place, from Babel: "table" (short, unambiguous: "12 Jan 2027"), "prose" (long:
+# "12 January 2027"). Times use the locale's own pattern, joined to the date with its own separator ("،").
+DATE_STYLES = ("prose", "table")
+
+
+def _locale(locale=None):
+    return Locale.parse(str(locale or get_locale() or "ar"))
+
+
+def format_day(day, style="prose", locale=None):
+    """A date for the reader, in the style of the place it is shown (`table` or `prose`)."""
+    from babel.dates import format_date, format_skeleton
+
+    if day is None:
+        return ""
+    if isinstance(day, datetime):  # a moment: its date in the reader's zone
+        from flask_babel import get_timezone
+
+        day = day.astimezone(ZoneInfo(str(get_timezone()))).date()
+    locale = _locale(locale)
+    if style == "table":
+        return format_skeleton("yMMMd", day, locale=locale)
+    return format_date(day, "long", locale=locale)
+
+
+def format_moment(moment, zone=None, style="prose", locale=None, with_zone=True):
+    """A date and time for the reader: in their own zone, or in `zone`, with the zone named.
+
+    `style` is "prose", "table" or "time" (the time of day only).
+    """
+    from babel.dates import format_time
     from flask_babel import get_timezone
 
-    tz = ZoneInfo(zone) if zone else get_timezone()
-    text = format_datetime(moment, format="d MMMM y, HH:mm" if format == "full" else format,
-                           tzinfo=tz, locale=get_locale())
-    return f"{text} ({zone_label(zone)})"
+    tz = ZoneInfo(zone) if zone else ZoneInfo(str(get_timezone()))
+    locale = _locale(locale)
+    local = moment.astimezone(tz)
+    text = format_time(local, "short", locale=locale)
+    if style != "time":
+        joiner = locale.datetime_formats["medium" if style == "table" else "long"]
+        text = str(joiner).format(text, format_day(local.date(), style, locale))
+    return f"{text} ({zone_label(zone, locale)})" if with_zone else text
+
+
+def format_names(items, label=None, locale=None):
+    """Items of a list joined the locale's way: "A, B and C", "A, B et C", "A وB وC" (no Latin commas in Arabic).
+    `label(item)` names each item; Markup stays markup, the rest is escaped."""
+    from babel.lists import format_list
+
+    items = [escape(label(item) if label else item) for item in items or () if item not in (None, "")]
+    if not items:
+        return Markup("")
+    return Markup(format_list([str(item) for item in items], locale=_locale(locale)))
+
+
+def isolate(text):
+    """Plain text (an e-mail, a PDF's metadata) set apart from the text around it, whatever its direction:
+    Unicode's first-strong isolate (FSI ... PDI), as <bdi> does in HTML."""
+    return f"\u2068{text}\u2069" if text else ""
+
+
+def isolated(text, lang=None):
+    """User-written text (a title, a name, a file name) in a page: in a <bdi>, which takes the direction of
+    its own first letters, with its language when known, so "Association Amal / جمعية أمل" keeps its order."""
+    if text in (None, ""):
+        return Markup("")
+    attribute = Markup(' lang="%s"') % lang if lang else ""
+    return Markup("<bdi%s>%s</bdi>") % (attribute, text)
+
+
+def code(text):
+    """A reference, slug or address (RSAG-2026-0018): left to right, and never broken across lines."""
+    if text in (None, ""):
+        return Markup("")
+    return Markup('<bdi class="code" dir="ltr">%s</bdi>') % text
+
+
+def template_filters():
+    """`{{ day|day }}` (prose) and `{{ day|day("table") }}`: the one way templates show a date."""
+    return {"day": format_day, "moment": format_moment, "names": format_names}

@@ -10,6 +10,7 @@ from .consultations.models import (  # noqa: F401
     SubmissionNote,
     SubmissionTranslation,
 )
+from .consultations.kept import KeptFile  # noqa: F401
 from .meetings.models import (  # noqa: F401
     ActionItem,
     AgendaDocument,

@@ -22,6 +22,7 @@ The objective groups are the secretariat's own editorial grouping, not GCM text.
 """
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -373,18 +374,21 @@ COUNTRIES = (
 )
 
 # The balance of the advisory group is read by these four subregions (the
-# grouping above): Maghreb, Mashreq, Gulf (GCC), Arab LDCs. Short labels for
-# the balance dashboard and its charts.
-BALANCE_SUBREGIONS = (
-    Subregion("maghreb", _label("المغرب العربي", "Maghreb", "Maghreb")),
-    Subregion("mashreq", _label("المشرق العربي", "Mashreq", "Machrek")),
-    Subregion("gcc", _label("الخليج", "Gulf", "Golfe")),
-    Subregion("ldc", _label("أقل البلدان العربية نمواً", "Arab LDCs", "PMA arabes")),
-)
+# grouping above), in this order, with the same labels as everywhere else.
+BALANCE_SUBREGIONS = tuple(next(item for item in SUBREGIONS if item.code == code)
+                           for code in ("maghreb", "mashreq", "gcc", "ldc"))
+
+
+def countries_by_subregion(lang="en"):
+    """[(subregion label, [country codes])]: the subregions in their order, each one's countries by name in
+    `lang` (the same order as choices(COUNTRIES, lang))."""
+    order = [code for code, _label in choices(COUNTRIES, lang)]
+    return [(item.label(lang), [code for code in order if country(code).subregion == item.code])
+            for item in SUBREGIONS]
 
 
 def balance_subregion(country_code):
-    """The balance subregion (short label) of one of the 22 states, or None outside them."""
+    """The balance subregion of one of the 22 states, or None outside them."""
     try:
         code = country(country_code).subregion
     except KeyError:
@@ -504,17 +508,22 @@ def subregion_of(country_code) -> Subregion:
     return subregion(country(country_code).subregion)
 
 
-def collation_key(text):
-    """Alphabetical key that ignores case, accents and the Arabic article.
+@functools.cache
+def _collator():
+    from pyuca import Collator
 
-    "État" sorts with E; أ/إ/آ sort with ا; "الأردن" sorts under ر as in UN
-    Arabic lists.
+    return Collator()  # reads the Unicode Collation Algorithm's table (DUCET) once per process, about 1 s
+
+
+def collation_key(text):
+    """The Unicode Collation Algorithm's key (pyuca, DUCET): case and accents count only after the letters,
+    "État" sorts with E, أ/إ/آ with ا; the Arabic article is left out as in UN Arabic lists ("الأردن"
+    sorts as "أردن", before "الإمارات"). Every list of countries, subregions or names sorts with this.
     """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    if text.startswith("ال"):
+    text = unicodedata.normalize("NFC", text or "").strip()
+    if text.startswith("ال") and len(text) > 2:
         text = text[2:]
-    return text.replace("ة", "ه").replace("ى", "ي").casefold()
+    return _collator().sort_key(text)
 
 
 def choices(items, lang="en"):

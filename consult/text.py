@@ -1,4 +1,5 @@
-"""Text helpers shared by features: one normaliser for search and for organisation names."""
+"""Text helpers shared by features: one normaliser for search and for organisation names, and the
+cleaning of single-line values (names, titles, subjects, file names)."""
 import re
 import unicodedata
 
@@ -51,3 +52,28 @@ def normalise_name(name):
 def search_terms(query):
     """The normalised words of a search query (at most 8, to keep queries cheap)."""
     return [term for term in normalise(query).split(" ") if term][:8]
+
+
+# Format characters (Unicode category Cf) are invisible; the bidi controls among them (U+202E RIGHT-TO-LEFT
+# OVERRIDE, the isolates, the marks) reorder the text around them, so "gpj.pdf" shows as "fdp.jpg".
+# The zero-width (non-)joiners are kept: they only change how letters join (Persian, Kurdish names).
+_KEPT_FORMAT = frozenset("\u200c\u200d")
+# Line breaks and other control characters: a single-line value holds none.
+_LINE_BREAK_OR_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def strip_format(text):
+    """`text` without its format characters (category Cf), the zero-width joiners aside."""
+    if not text or text.isascii():
+        return text
+    return "".join(char for char in text if char in _KEPT_FORMAT or unicodedata.category(char) != "Cf")
+
+
+def has_line_break_or_control(text):
+    return bool(text) and _LINE_BREAK_OR_CONTROL.search(text) is not None
+
+
+def single_line(text):
+    """A single-line value as stored: no format characters; line breaks and controls become spaces
+    (for values that do not come from a form, such as e-mail subjects)."""
+    return _SPACES.sub(" ", _LINE_BREAK_OR_CONTROL.sub(" ", strip_format(text or ""))).strip()

@@ -8,7 +8,9 @@ POST with every field and a small PDF, then the receipt page), while READERS rea
 Prints requests/s and p50/p95/p99 latency per kind of request, and every error.
 
 Afterwards it checks in the database that every accepted submission is there once, with a
-distinct reference, its attachment, and its receipt in the outbox (`outbox_messages`).
+distinct reference, its attachment, and its receipt in the outbox (`outbox_messages`). The SMTP
+server refuses one receipt for good in the middle of the run: that one must be marked failed, every
+other one sent, and none may reach the server twice.
 
 Each request comes on a new connection, as from a reverse proxy in front of gunicorn (the README's
 deployment); --keepalive keeps the clients' connections open instead.
@@ -137,11 +139,13 @@ class Gunicorn:
 
 
 class SMTPSink:
-    """A real SMTP server (aiosmtpd) in its own process that counts what it receives."""
+    """A real SMTP server (aiosmtpd) in its own process that counts what it receives; it refuses for
+    good (554) the refuse_at-th message it is given, in the middle of the run."""
 
-    def __init__(self):
+    def __init__(self, refuse_at=0):
         self.port = free_port()
-        self.process = subprocess.Popen([sys.executable, __file__, "--step", "smtp", "--smtp-port", str(self.port)],
+        self.process = subprocess.Popen([sys.executable, __file__, "--step", "smtp", "--smtp-port", str(self.port),
+                                         f"--refuse-at={refuse_at}"],
                                         cwd=ROOT, stdout=subprocess.PIPE, text=True)
         assert self.process.stdout.readline().strip() == "ready"
         self.url = f"smtp://127.0.0.1:{self.port}"
@@ -155,10 +159,14 @@ class SMTPSink:
 def step_smtp(args):
     from aiosmtpd.controller import Controller
 
-    received = []
+    received, refused, given = [], [], []
 
     class Handler:
         async def handle_DATA(self, server, session, envelope):
+            given.append(1)
+            if len(given) == args.refuse_at:
+                refused.extend(envelope.rcpt_tos)
+                return "554 5.7.1 Refused by the load test"
             received.extend(envelope.rcpt_tos)
             return "250 OK"
 
@@ -170,7 +178,7 @@ def step_smtp(args):
     while not done:
         time.sleep(0.1)
     controller.stop()
-    print(json.dumps({"received": len(received), "recipients": len(set(received))}), flush=True)
+    print(json.dumps({"received": len(received), "recipients": len(set(received)), "refused": refused}), flush=True)
 
 
 def step_setup(args):
@@ -215,9 +223,12 @@ def step_check(args):
             by_email[row.contact_email].append(row)
         attachments = dict(db.session.execute(select(Attachment.submission_id, Attachment.stored_name)).all())
         outbox = defaultdict(list)
-        for to, subject, status in db.session.execute(select(OutboxMessage.to_address, OutboxMessage.subject,
-                                                             OutboxMessage.status)):
+        refused = []
+        for to, subject, status, error in db.session.execute(select(
+                OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.status, OutboxMessage.last_error)):
             outbox[to].append((subject, status))
+            if status == "failed" and "554" in (error or ""):
+                refused.append(to)
         problems = Counter()
         receipt_status = Counter()
         references = []
@@ -252,6 +263,7 @@ def step_check(args):
             "receipts": dict(receipt_status),
             "outbox_total": db.session.scalar(select(func.count()).select_from(OutboxMessage)),
             "orphan_files": len(orphans),
+            "refused": refused,
         }
     print(json.dumps(result))
 
@@ -476,22 +488,34 @@ def print_table(title, rows, seconds):
         print(f"  {outcome}, first seen: {message}")
 
 
-def check_ok(check):
+def mail_ok(check, smtp):
+    """The refused message failed alone and nothing was sent twice: the server got each sent receipt once
+    (a message left "sending" by the PostgreSQL restart may or may not have reached it)."""
+    receipts = check["receipts"]
+    sent, sending = receipts.get("sent", 0), receipts.get("sending", 0)
+    return (check["refused"] == smtp["refused"] and len(smtp["refused"]) <= 1
+            and smtp["recipients"] == smtp["received"] and sent <= smtp["received"] <= sent + sending)
+
+
+def check_ok(check, smtp):
     return (not check["problems"] and check["distinct_references"] == check["references"] == check["accepted"]
-            and check["saved_but_not_confirmed"] == 0 and check["orphan_files"] == 0)
+            and check["saved_but_not_confirmed"] == 0 and check["orphan_files"] == 0 and mail_ok(check, smtp))
 
 
 def print_check(check, smtp):
     print(f"  database: {check['accepted']} accepted, {check['in_database']} in the database, "
           f"{check['distinct_references']} distinct references; receipts in the outbox: "
           f"{', '.join(f'{k} {v}' for k, v in sorted(check['receipts'].items())) or 'none'}; "
-          f"SMTP server received {smtp['received']}; orphan files {check['orphan_files']}")
+          f"SMTP server received {smtp['received']} ({smtp['recipients']} distinct recipients) and refused "
+          f"{len(smtp['refused'])}; orphan files {check['orphan_files']}")
     if check["saved_but_not_confirmed"]:
         print(f"  saved although the submitter saw no confirmation: {check['saved_but_not_confirmed']}")
     for problem, count in check["problems"].items():
         print(f"  PROBLEM: {problem}: {count}")
-    print(f"  {'ok  ' if check_ok(check) else 'MISS'} every accepted submission stored once, distinct reference, "
+    print(f"  {'ok  ' if check_ok(check, smtp) else 'MISS'} every accepted submission stored once, distinct reference, "
           "attachment, receipt in the outbox")
+    print(f"  {'ok  ' if mail_ok(check, smtp) else 'MISS'} the message the SMTP server refused failed alone "
+          f"({', '.join(smtp['refused']) or 'none refused'}); no receipt reached the server twice")
 
 
 # ---------------------------------------------------------------- the fault: PostgreSQL restarted
@@ -574,7 +598,8 @@ def fault_figures(recorder, info):
 def run_database(name, database_url, args, workdir, fault=False):
     upload_dir = workdir / f"uploads-{name}"
     shutil.rmtree(upload_dir, ignore_errors=True)
-    smtp = SMTPSink()
+    # The server refuses one message in the middle of the first run's receipts.
+    smtp = SMTPSink(refuse_at=max(1, args.submitters * args.per_submitter // 2))
     env = app_env(database_url, upload_dir, redis_url=args.redis_url, mail_url=smtp.url,
                   CONSULT_RATELIMIT_SUBMIT="1000000 per hour")
     if database_url.startswith("postgresql"):
@@ -635,6 +660,7 @@ def main():
     parser.add_argument("--step", choices=("setup", "check", "smtp"))
     parser.add_argument("--accepted")
     parser.add_argument("--smtp-port", type=int)
+    parser.add_argument("--refuse-at", type=int, default=0, help="(smtp step) refuse the n-th message (0: none)")
     args = parser.parse_args()
     if args.step:
         {"setup": step_setup, "check": step_check, "smtp": step_smtp}[args.step](args)
@@ -704,7 +730,7 @@ def print_summary(args, all_results):
         check = results["check"]
         print(f"| {name} | {rows['all']['rps']:.0f} | {cell('form GET')} | {cell('submit POST')} | "
               f"{cell('call page')} | {errors} | {check['references']}/{check['accepted']} "
-              f"{'ok' if check_ok(check) else 'MISS'} |")
+              f"{'ok' if check_ok(check, results['smtp']) else 'MISS'} |")
     for name, results in all_results.items():
         if "fault" in results and results["fault"][3] is not None:
             figures, server = results["fault"][3], results["fault"][4]

@@ -5,11 +5,12 @@
 #   libpango*/harfbuzz    WeasyPrint's text layout
 #   poppler-utils         pdftotext/pdftoppm, used by the tests to read PDFs back
 #   chromium              the browser tests (Playwright drives /usr/bin/chromium)
+#   postgresql-client     pg_dump/pg_restore, for `consult backup` on PostgreSQL and its tests
 #   python3-venv          virtual environments on Debian's own Python
 set -u
 want=(fonts-noto-core fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
 if [ "${1:-}" = "--test" ]; then
-  want+=(chromium)
+  want+=(chromium postgresql-client)
 fi
 python3 -c "import ensurepip" 2>/dev/null || want+=(python3-venv)
 

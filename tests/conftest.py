@@ -81,6 +81,8 @@ def make_app(database_url, **overrides):
         "CONSULT_UPLOAD_DIR": UPLOAD_DIR,
         # Tests make calls of the same address one after the other; test_page_cache.py turns it on.
         "CONSULT_PAGE_CACHE_SECONDS": 0,
+        # Feeds and the API kept whole for anonymous readers: tests/test_costs.py turns it on.
+        "CONSULT_PUBLIC_CACHE_SECONDS": 0,
         **overrides,
     })
     app.test_client_class = FreshContextClient
@@ -229,12 +231,20 @@ class SMTPRecorder:
         self.messages = []
         self.port = port
         self.controller = None
+        # Subject words -> the server's answer instead of "250 OK" (e.g. "554 5.7.1 Refused", "451 4.3.0 Later").
+        self.refuse = {}
+        self.refused = []
 
     async def handle_DATA(self, server, session, envelope):
         import email
         from email import policy
 
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        for words, answer in self.refuse.items():
+            if words in str(message["Subject"]):
+                self.refused.append(message)
+                return answer
+        self.messages.append(message)
         return "250 OK"
 
     def start(self):
@@ -263,6 +273,9 @@ def smtp(app):
     previous = app.config["CONSULT_MAIL_URL"]
     app.config["CONSULT_MAIL_URL"] = f"smtp://127.0.0.1:{recorder.port}"
     yield recorder
+    from consult.mail.services import wait_for_runner
+
+    wait_for_runner(timeout=30)
     app.config["CONSULT_MAIL_URL"] = previous
     recorder.stop()
 

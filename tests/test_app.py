@@ -159,3 +159,21 @@ def test_reading_requests_skip_the_limiters_work(app, client, monkeypatch):
 
     assert post_form(client, "/en/timezone", {"timezone": "UTC"}).status_code == 302
     assert calls, "a POST must go through the limiter"
+
+
+def test_make_run_takes_the_port_given_and_the_readme_says_so():
+    """`make run PORT=5001` serves on 5001 (and links in e-mails point there); the README tells how."""
+    import pathlib
+    import shutil
+    import subprocess
+    root = pathlib.Path(__file__).resolve().parent.parent
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    plan = subprocess.run(["make", "-n", "run", "PORT=5001"], cwd=root, capture_output=True, text=True,
+                          check=True).stdout
+    serve = [line for line in plan.splitlines() if " run " in line and "flask" in line][-1]
+    assert "--port 5001" in serve and "5000" not in serve
+    assert "http://127.0.0.1:5001" in serve
+    default = subprocess.run(["make", "-n", "run"], cwd=root, capture_output=True, text=True, check=True).stdout
+    assert "--port 5000" in default
+    assert "make run PORT=5001" in (root / "README.md").read_text(encoding="utf-8")

@@ -113,6 +113,9 @@ TABLE = {
     "submissions.withdraw POST": R(404, 303, 404, 404, 404, holders={"submission": "spare"}),
     "submissions.narrow_consent POST": R(404, 400, 404, 404, 404),  # no level chosen
     "submissions.restore POST": R(404, 409, 404, 404, 404),  # not withdrawn: nothing to undo
+    # "Send me my links": anyone may ask; an empty form is a 400 (the same answer for every reader).
+    "submissions.links GET": EVERYONE,
+    "submissions.links POST": R(400, 400, 400, 400, 400),
     # ---- calls for input (secretariat)
     "consultations_admin.manage GET": SECRETARIAT,
     "consultations_admin.create GET": SECRETARIAT,
@@ -122,6 +125,9 @@ TABLE = {
     "consultations_admin.reviewers GET": SECRETARIAT,
     "consultations_admin.reviewers POST": R(LOGIN, LOGIN, 403, 403, 302, data={"reviewers": "reviewer_id"}),
     "consultations_admin.export GET": REVIEWERS,
+    # ---- e-mail not sent (secretariat)
+    "mail.outbox GET": SECRETARIAT,
+    "mail.retry POST": R(LOGIN, LOGIN, 403, 403, 302),
     # ---- review
     "review.queue GET": SIGNED_IN,
     "review.bulk POST": R(LOGIN, LOGIN, 400, 400, 400),
@@ -165,7 +171,9 @@ TABLE = {
     "meetings.edit_agenda_item GET": SECRETARIAT,
     "meetings.edit_agenda_item POST": SECRETARIAT_FORM_REJECTED,
     "meetings.move_agenda_item POST": R(LOGIN, LOGIN, 403, 403, 302, data={"direction": "down"}),
+    "meetings.delete_agenda_item GET": SECRETARIAT,  # the page that asks first
     "meetings.delete_agenda_item POST": R(LOGIN, LOGIN, 403, 403, 302, item_id="spare_item_id"),
+    "meetings.send_update POST": R(LOGIN, LOGIN, 403, 403, 302),
     "meetings.add_agenda_document POST": SECRETARIAT_FORM_REJECTED,  # no file
     "meetings.agenda_document GET": EVERYONE,
     "meetings.delete_agenda_document POST": R(LOGIN, LOGIN, 403, 403, 302, document_id="spare_document_id"),
@@ -186,6 +194,7 @@ TABLE = {
     "reports.build POST": R(LOGIN, LOGIN, 403, 403, 400, slug="closed_slug"),  # no language chosen: nothing built
     "reports.progress GET": SECRETARIAT,
     "reports.progress_state GET": SECRETARIAT,
+    "reports.publish GET": R(LOGIN, LOGIN, 403, 403, 200, report_id="unpublished_report_id"),  # asks first
     "reports.publish POST": R(LOGIN, LOGIN, 403, 403, 303, data={"action": "publish"}),
     # ---- the group
     "membership.roster GET": EVERYONE,
@@ -405,6 +414,12 @@ def world(app, create_consultation, create_user, member, secretariat, report_cal
     draft_nomination_call = create_call(status="draft")
 
     feed_token = meetings.new_feed_token(member)
+    from consult.mail.models import OutboxMessage
+
+    failed_mail = OutboxMessage(to_address="bounced@example.org", subject="Refused", body_text="Body", parts=[],
+                                status="failed", attempts=1, last_error="SMTPDataError: (554, b'Refused')")
+    _db.session.add(failed_mail)
+    _db.session.commit()
     ids = {
         "member_id": member.id, "reviewer_id": reviewer.id,
         "slug": open_call.slug, "closed_slug": report_call.consultation.slug, "draft_slug": draft_call.slug,
@@ -421,7 +436,7 @@ def world(app, create_consultation, create_user, member, secretariat, report_cal
         "invitation_id": observer.id,
         "term_id": term.id, "organisation_id": term.organisation_id, "call_id": call.id,
         "draft_call_id": draft_nomination_call.id, "application_id": application.id,
-        "filename": "consult.css", "objective": 7, "tlang": "fr",
+        "filename": "consult.css", "message_id": failed_mail.id, "objective": 7, "tlang": "fr",
     }
     tokens = {
         "submission": {"submitter": own_token, "spare": spare_token, "expired": expired_token},

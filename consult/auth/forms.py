@@ -1,23 +1,23 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from ..forms import ConsultForm
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, REGION_ZONES
 from .services import MIN_PASSWORD_LENGTH
 
 
-class LoginForm(FlaskForm):
+class LoginForm(ConsultForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(ConsultForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(ConsultForm):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
@@ -29,7 +29,7 @@ class SetPasswordForm(FlaskForm):
     )
 
 
-class AccountForm(FlaskForm):
+class AccountForm(ConsultForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
     locale = SelectField(_l("Language of e-mails"), choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
     timezone = SelectField(_l("Your time zone"), choices=[SelectChoice(zone) for zone in REGION_ZONES])

@@ -87,6 +87,18 @@ def user_from_password_token(token, max_age=None):
     return user
 
 
+def send_password_link(email):
+    """Queue a link to choose a new password for the active account of `email`, if there is one."""
+    from ..mail import services as mail
+    from ..web import external_url
+
+    user = find_user(email)
+    if user is None or not user.active:
+        return None
+    link = external_url("auth.set_password", token=password_token(user), lang=user.locale)
+    return mail.send_template(user.email, "mail/password_reset", user.locale, link=link, user=user)
+
+
 def load_user(user_id):
     """Flask-Login's loader: the id carries the password fingerprint."""
     uid, _, fingerprint = (user_id or "").partition(":")

@@ -6,7 +6,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, limiter, login_manager
 from ..mail import services as mail
-from ..web import external_url, render_form
+from ..web import render_form
 from . import services
 from .access import login_required
 from .forms import AccountForm, ForgotPasswordForm, LoginForm, SetPasswordForm
@@ -58,10 +58,9 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = services.find_user(form.email.data)
-        if user and user.active:
-            link = external_url("auth.set_password", token=services.password_token(user), lang=user.locale)
-            mail.send_template(user.email, "mail/password_reset", user.locale, link=link, user=user)
+        # The look-up and the mail come after the answer, which so takes as long whether the account
+        # exists or not.
+        mail.after_response(services.send_password_link, form.email.data)
         flash(_("If an account exists for this address, a link to choose a new password is on its way."), "info")
         return redirect(url_for("auth.login"))
     return render_form("auth/forgot.html", form)

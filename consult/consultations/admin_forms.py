@@ -5,12 +5,12 @@ from datetime import timezone
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import reference
+from ..forms import ConsultForm
 from ..i18n import LANGUAGES, REGION_ZONES, current_lang, valid_zone, zone_label
 from . import services
 from .models import CONSULTATION_STATUSES
@@ -51,16 +51,23 @@ def _language_fields(kind, label, limit, textarea=False, description=None):
     }
 
 
-class ConsultationForm(FlaskForm):
+def no_break(example):
+    """An example code in a hint, with non-breaking hyphens: a line never ends inside it."""
+    return example.replace("-", "\u2011")
+
+
+class ConsultationForm(ConsultForm):
     """Create or change a call. Times are typed as local times in the call's own zone."""
 
     slug = StringField(
         _l("Short name in the address"), validators=[DataRequired(), Length(max=80)],
-        description=_l("Lowercase letters, digits and hyphens, e.g. gcm-review-2026. Changing it breaks links already shared."),
+        description=_l("Lowercase letters, digits and hyphens, e.g. %(example)s. Changing it breaks links already shared.",
+                        example=no_break("gcm-review-2026")),
         render_kw={"dir": "ltr", "autocapitalize": "none", "spellcheck": "false"})
     reference_prefix = StringField(
         _l("Prefix of reference numbers"), validators=[DataRequired(), Length(max=10)],
-        description=_l("Capital letters and digits, e.g. RSAG: submissions get RSAG-2026-0001, RSAG-2026-0002 … Each call has its own."),
+        description=_l("Capital letters and digits, e.g. RSAG: submissions get %(first)s, %(second)s … Each call has its own.",
+                        first=no_break("RSAG-2026-0001"), second=no_break("RSAG-2026-0002")),
         render_kw={"dir": "ltr", "autocapitalize": "characters", "spellcheck": "false"})
     objectives = SelectMultipleField(_l("GCM objectives in focus"), coerce=int, validators=[Optional()])
     timezone = SelectField(_l("Time zone of the call"), validators=[DataRequired()],
@@ -209,7 +216,7 @@ def _lines(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class ReviewersForm(FlaskForm):
+class ReviewersForm(ConsultForm):
     """The members asked to review one call's submissions."""
 
     reviewers = SelectMultipleField(_l("Reviewers"), coerce=int, validators=[Optional()],

@@ -33,7 +33,7 @@ def export_submissions(slug, fmt, audience, output):
 def purge():
     """Remove personal data past its retention period."""
     from ..membership.services import purge_applications
-    from . import services
+    from . import kept, services
 
     months = current_app.config["CONSULT_RETENTION_MONTHS"]
     count = services.purge_contacts(months)
@@ -42,3 +42,6 @@ def purge():
     count = purge_applications(months)
     click.echo(f"Personal data (applicant, nominee, their texts) removed from {count} nomination(s) "
                f"to calls for nominations whose deadline passed more than {months} month(s) ago.")
+    hours = current_app.config["CONSULT_KEPT_FILE_HOURS"]
+    count = kept.sweep()
+    click.echo(f"{count} attachment(s) of forms left unsent for more than {hours:g} hour(s) removed.")

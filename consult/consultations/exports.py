@@ -23,6 +23,7 @@ File names carry the call's slug and the audience, never an organisation's name.
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from datetime import timezone
 
@@ -162,16 +163,24 @@ def _cell(value):
     return str(value)
 
 
+# A formula start at the beginning of a value, or after a character at which a spreadsheet may cut the
+# value into cells (its list separator "," or ";", a tab, a line break), quotes and spaces skipped:
+# Excel set to ";" (French, Arabic) splits `a;=1+1;b` into three cells and runs the middle one.
+_FORMULA_AT = re.compile(r'(\A|[,;\t\r\n])([" ]*)(?=[=+\-@\t\r])')
+
+
 def neutralise(text):
-    """A cell that a spreadsheet would run as a formula is prefixed with a single quote."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """A value in which a spreadsheet could find a formula, wherever it cuts it into cells: each
+    formula start that begins the value or follows a separator gets a single quote before it."""
+    return _FORMULA_AT.sub(lambda match: match.group(1) + match.group(2) + "'", text)
 
 
 def csv_table(names, rows):
     """A CSV file of `rows` (dicts) with the columns `names`: UTF-8 with a byte-order mark
-    (so Excel reads Arabic right); lists joined; formulas neutralised. Shared by every export."""
+    (so Excel reads Arabic right); every field quoted; lists joined; formulas neutralised (see
+    neutralise). Shared by every export."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow(names)
     for row in rows:
         writer.writerow([neutralise(_cell(row.get(name))) for name in names])

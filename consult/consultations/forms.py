@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from .. import i18n, reference
+from ..forms import ConsultForm
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_lang
 from . import visibility
 from .uploads import MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES
@@ -23,7 +23,7 @@ TEXT_LIMIT = 6000
 OUTSIDE_REGION = "other"
 
 
-class SubmissionForm(FlaskForm):
+class SubmissionForm(ConsultForm):
     """The public form; its choices are labelled in the page's language."""
 
     class Meta:
@@ -115,11 +115,11 @@ def _filled(value):
     return value not in (None, False)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(ConsultForm):
     """A confirmation page's button: nothing but the CSRF token."""
 
 
-class NarrowConsentForm(FlaskForm):
+class NarrowConsentForm(ConsultForm):
     """Make a submission stricter: only the levels stricter than its own are offered."""
 
     level = RadioField(_l("Make your submission stricter"), validators=[InputRequired()])
@@ -127,3 +127,11 @@ class NarrowConsentForm(FlaskForm):
     def __init__(self, levels, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.level.choices = [SelectChoice(level, visibility.explanation(level)) for level in levels]
+
+
+class LinksForm(ConsultForm):
+    """"Send me my links": the address the submissions were sent from."""
+
+    email = EmailField(_l("The e-mail address you gave with your submission"),
+                       validators=[DataRequired(), Email(), Length(max=254)],
+                       filters=[lambda value: value.strip() if isinstance(value, str) else value])

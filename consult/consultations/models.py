@@ -37,6 +37,8 @@ class Consultation(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="draft")
     # Each call has its own prefix, so references (RSAG-2026-0042) are unique across calls.
     reference_prefix: Mapped[str] = mapped_column(String(12), unique=True)
+    # When the secretariat closed the call before its deadline (None: it ran to its deadline).
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The last reference number given; raised atomically for each new submission.
     last_number: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -47,6 +49,14 @@ class Consultation(db.Model):
     def is_accepting(self, now=None):
         now = now or utcnow()
         return self.status == "open" and self.opens_at <= now < self.closes_at
+
+    @property
+    def closing_moment(self):
+        """When the call stopped (or stops) taking submissions: its deadline, or the moment the
+        secretariat closed it early. Every page that says when a call closed says this."""
+        if self.closed_at is not None and self.closed_at < self.closes_at:
+            return self.closed_at
+        return self.closes_at
 
     def is_public(self):
         return self.status != "draft"

@@ -10,6 +10,7 @@ from sqlalchemy.orm import defer, raiseload
 
 from .. import reference
 from ..audit import services as audit
+from ..audit import text as audit_text
 from ..auth.access import login_required, secretariat_required
 from ..database import is_row_id, parse_row_id
 from ..extensions import db
@@ -471,55 +472,21 @@ def _audit_objects(entries):
                                   .where(Consultation.id.in_(wanted["consultations"]))).all()
         for consultation_id, slug in rows:
             objects[("consultations", consultation_id)] = (slug, None)
+    for object_type, ids in wanted.items():
+        for object_id in ids:
+            objects.setdefault((object_type, object_id), (audit_text.object_label(object_type, object_id), None))
     return objects
 
 
 # ---------------------------------------------------------------- shown on every review page
 
-AUDIT_ACTIONS = {
-    "submission.received": _l("Submission received"),
-    "submission.edited": _l("Changed by the submitter"),
-    "submission.withdrawn": _l("Withdrawn by the submitter"),
-    "submission.status": _l("Status changed"),
-    "submission.tags": _l("Tags changed"),
-    "submission.objectives": _l("Objectives corrected"),
-    "submission.note": _l("Note added"),
-    "submission.translation": _l("Translation saved"),
-    "submission.contact_purged": _l("Contact details removed"),
-    "consultation.created": _l("Call for input created"),
-    "consultation.changed": _l("Call for input changed"),
-    "consultation.reviewers": _l("Reviewers assigned"),
-}
-
-
 def audit_action(entry):
-    return AUDIT_ACTIONS.get(entry.action, entry.action)
+    return audit_text.action_label(entry)
 
 
 def audit_details(entry):
     """The details of an entry as a short sentence in the reader's language."""
-    details = entry.details or {}
-    if entry.action == "submission.status":
-        text = _("From “%(before)s” to “%(after)s”.", before=submission_status_label(details.get("before")),
-                 after=submission_status_label(details.get("after")))
-        if details.get("reason"):
-            text += " " + _("Reason: %(reason)s", reason=details["reason"])
-        return text
-    if entry.action == "submission.tags":
-        return _("From “%(before)s” to “%(after)s”.", before=", ".join(details.get("before") or []) or "—",
-                 after=", ".join(details.get("after") or []) or "—")
-    if entry.action == "submission.objectives":
-        return _("From “%(before)s” to “%(after)s”.", before=", ".join(map(str, details.get("before") or [])) or "—",
-                 after=", ".join(map(str, details.get("after") or [])) or "—")
-    if entry.action == "submission.translation":
-        status = _("confirmed") if details.get("status") == "confirmed" else _("draft")
-        return _("%(field)s into %(language)s (%(status)s).", field=FIELD_LABELS.get(details.get("field"), details.get("field")),
-                 language=language_label(details.get("lang")), status=status)
-    if entry.action == "consultation.changed":
-        return ", ".join(details.get("fields") or [])
-    if entry.action in ("submission.received", "submission.note"):
-        return ""
-    return "; ".join(f"{key}: {value}" for key, value in sorted(details.items()) if value not in (None, "", []))
+    return audit_text.details(entry)
 
 
 def actor_label(entry):

@@ -2,7 +2,6 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, IntegerField, RadioField, SearchField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.fields.choices import SelectChoice
@@ -10,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from .. import reference
 from ..database import is_row_id
+from ..forms import ConsultForm
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_lang
 from ..web import submission_status_label
 from . import services, visibility
@@ -41,7 +41,7 @@ def split_tags(text):
     return [tag.strip() for tag in _TAG_SEPARATORS.split(text or "") if tag.strip()]
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(ConsultForm):
     """The queue's filters, read from the query string (a GET form: no CSRF token)."""
 
     class Meta:
@@ -106,7 +106,7 @@ def _title(consultation, lang):
     return pick(consultation.title, lang)[0] or consultation.slug
 
 
-class BulkForm(FlaskForm):
+class BulkForm(ConsultForm):
     """One status for the submissions ticked in the queue."""
 
     ids = SelectMultipleField(_l("Submissions"), coerce=int, validate_choice=False)
@@ -131,7 +131,7 @@ class BulkForm(FlaskForm):
             raise ValidationError(_l("Please give the reason for the exclusion."))
 
 
-class StatusForm(FlaskForm):
+class StatusForm(ConsultForm):
     status = SelectField(_l("Status"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason for exclusion"), validators=[Length(max=REASON_LIMIT)],
                            description=_l("Needed when you exclude a submission."))
@@ -145,7 +145,7 @@ class StatusForm(FlaskForm):
             raise ValidationError(_l("Please give the reason for the exclusion."))
 
 
-class ClassifyForm(FlaskForm):
+class ClassifyForm(ConsultForm):
     """Tags and the objectives as the reviewer reads the submission."""
 
     tags = StringField(_l("Tags"), validators=[Length(max=TAG_COUNT * (TAG_LIMIT + 2))],
@@ -169,24 +169,24 @@ class ClassifyForm(FlaskForm):
         return split_tags(self.tags.data)
 
 
-class NoteForm(FlaskForm):
+class NoteForm(ConsultForm):
     text = TextAreaField(_l("Internal note"),
                          validators=[DataRequired(message=_l("Please write the note.")), Length(max=NOTE_LIMIT)],
                          description=_l("Seen only by the secretariat and the reviewers of this call."))
 
 
-class TranslationForm(FlaskForm):
+class TranslationForm(ConsultForm):
     text = TextAreaField(_l("Translation"), validators=[DataRequired(message=_l("Please write the translation.")),
                                                         Length(max=TRANSLATION_LIMIT)])
     confirm = BooleanField(_l("I have checked this translation: readers may see it"),
                            description=_l("Leave unticked to keep it as a draft that only the secretariat sees."))
 
 
-class MachineTranslationForm(FlaskForm):
+class MachineTranslationForm(ConsultForm):
     """Only the CSRF token: the field and the language are in the address."""
 
 
-class RecordConsentForm(FlaskForm):
+class RecordConsentForm(ConsultForm):
     """The secretariat records an organisation's request (by e-mail, phone...) to narrow its consent."""
 
     change = RadioField(_l("What the organisation asked for"), validators=[InputRequired()])

@@ -62,6 +62,14 @@ def list_consultations(include_drafts=False):
     return db.session.scalars(query).all()
 
 
+def open_consultations(now=None):
+    """The calls taking submissions now, the nearest deadline first."""
+    now = now or utcnow()
+    query = (select(Consultation).where(Consultation.status == "open", Consultation.opens_at <= now,
+                                        Consultation.closes_at > now).order_by(Consultation.closes_at))
+    return [consultation for consultation in db.session.scalars(query) if consultation.is_accepting(now)]
+
+
 DEFAULT_PREFIX = "RSAG"
 
 
@@ -85,8 +93,14 @@ def save_consultation(consultation=None, actor=None, **values):
     if creating and not values.get("reference_prefix"):
         values["reference_prefix"] = free_prefix()
     changed = {key: str(value) for key, value in values.items() if getattr(consultation, key, None) != value}
+    was_open = consultation.status == "open"
     for key, value in values.items():
         setattr(consultation, key, value)
+    # Closed before its deadline: remember when, so pages state the real closing moment.
+    if consultation.status == "open":
+        consultation.closed_at = None
+    elif was_open and consultation.status in ("closed", "reported") and consultation.closes_at > utcnow():
+        consultation.closed_at = utcnow()
     db.session.add(consultation)
     db.session.flush()
     if actor is not None or not creating:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import FileStorage
 
 from ..database import UTCDateTime, utcnow
+from ..text import single_line
 
 MAX_FILES = 3
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -73,6 +74,13 @@ def sniff(data):
     return None
 
 
+def clean_name(filename):
+    """A file name as stored and sent back: its last path part, without format characters (U+202E
+    would show "gpj.pdf" reversed) or control characters, at most 255 characters."""
+    name = single_line(os.path.basename((filename or "").replace("\\", "/")))[:255].strip()
+    return name or "file"
+
+
 def check_files(storages, already=0, already_bytes=0):
     """Read and check uploaded files (werkzeug FileStorage); raise UploadError on the first bad one."""
     files = []
@@ -81,7 +89,7 @@ def check_files(storages, already=0, already_bytes=0):
         # A text field sent under a file field's name is no file.
         if not isinstance(storage, FileStorage) or not storage.filename:
             continue
-        name = os.path.basename(storage.filename.replace("\\", "/"))[:255]
+        name = clean_name(storage.filename)
         if name.rsplit(".", 1)[-1].lower() not in ALLOWED_EXTENSIONS:
             raise UploadError("type", name)
         data = storage.read(MAX_FILE_BYTES + 1)

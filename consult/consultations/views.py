@@ -1,5 +1,5 @@
 """Public pages of the calls for input, the submission form and the submitter's private link."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
@@ -8,10 +8,11 @@ from .. import database, reference
 from ..database import utcnow
 from ..extensions import limiter
 from ..i18n import current_lang
+from ..mail import services as mail
 from ..pagecache import page_cache
 from ..web import render_form
-from . import consent, services, uploads, visibility
-from .forms import ConfirmForm, DraftForm, NarrowConsentForm, SubmissionForm
+from . import consent, kept, links, services, uploads, visibility
+from .forms import ConfirmForm, DraftForm, LinksForm, NarrowConsentForm, SubmissionForm
 
 bp = Blueprint("consultations", __name__)
 submissions_bp = Blueprint("submissions", __name__)
@@ -20,8 +21,7 @@ submissions_bp = Blueprint("submissions", __name__)
 def form_choices():
     """Groupings for the checkbox lists of the form, in the page's language."""
     lang = current_lang()
-    areas = [(item.label(lang), [c.code for c in reference.COUNTRIES if c.subregion == item.code])
-             for item in reference.SUBREGIONS]
+    areas = reference.countries_by_subregion(lang)
     areas.append((_("Beyond one country"), [a.code for a in reference.PSEUDO_AREAS]))
     objectives = [(group.label(lang), list(group.numbers)) for group in reference.OBJECTIVE_GROUPS]
     return {"area_groups": areas, "objective_groups": objectives}
@@ -43,6 +43,10 @@ def upload_message(error):
         "count": _("Please attach at most 3 files."),
         "total": _("The files together are larger than 10 MB."),
     }
+    if error.filename and error.code in ("count", "total"):  # a file left out of the ones kept: name it
+        messages = {"count": _("%(name)s is not attached: please attach at most 3 files.", name=error.filename),
+                    "total": _("%(name)s is not attached: the files together would be larger than 10 MB.",
+                               name=error.filename)}
     return messages[error.code]
 
 
@@ -60,10 +64,13 @@ def index():
 
 @bp.route("/consultations/<slug>/")
 def show(slug):
+    from ..reports.services import published_of
+
     consultation = _consultation_or_404(slug)
     from ..opendata import services as opendata
 
-    return render_template("consultations/show.html", consultation=consultation,
+    reports = [] if consultation.is_accepting() else published_of(consultation)
+    return render_template("consultations/show.html", consultation=consultation, reports=reports,
                            open_data=opendata.is_open(consultation))
 
 
@@ -90,27 +97,40 @@ def _render_or_submit(slug, cache, cache_key):
     form = DraftForm() if saving_draft else SubmissionForm()
     if request.method == "GET":
         form.form_key.data = services.new_form_key()
-    if form.validate_on_submit():
+    attached = None
+    if form.validate_on_submit() or (request.method == "POST" and "csrf_token" not in form.errors):
+        # Files are checked (and kept) even when another field has an error: none is lost on the way back.
+        attached = kept.collect(consultation, form.form_key.data, form.attachments.data, _ids("remove_kept"))
+        if attached.errors:
+            form.attachments.errors = [upload_message(error) for error in attached.errors]
+    if attached is not None and not form.errors:
         try:
-            files = uploads.check_files(form.attachments.data or [])
-            result = services.submit(consultation, form.values(), files, form_key=form.form_key.data or None,
-                                     page_lang=current_lang(), draft=saving_draft)
-        except uploads.UploadError as error:
-            form.attachments.errors = [upload_message(error)]
+            result = services.submit(consultation, form.values(), attached.checked(),
+                                     form_key=form.form_key.data or None, page_lang=current_lang(), draft=saving_draft)
         except services.ClosedError:
             return render_template("consultations/closed.html", consultation=consultation), 409
         except OSError:
             current_app.logger.exception("attachment could not be stored")
             form.attachments.errors = [_("We could not store your files just now. Nothing was saved; please try again later.")]
-            return render_form("consultations/submit.html", form, consultation=consultation)[0], 503
-        else:
-            if result.token is None:
-                # The same form sent twice: show where the first one went, make nothing new.
-                return render_template("consultations/duplicate_post.html", consultation=consultation,
-                                       submission=result.submission), 200
-            if saving_draft:
-                flash(_("Your draft is saved. We sent a link to %(email)s to come back to it.", email=result.submission.contact_email), "success")
-            return redirect(url_for("submissions.show", token=result.token, new=None if saving_draft else 1))
+            return render_form("consultations/submit.html", form, consultation=consultation,
+                               kept_files=attached.kept)[0], 503
+        kept.release(attached.kept)
+        if result.token is None:
+            # The same form sent twice: show where the first one went, make nothing new.
+            return render_template("consultations/duplicate_post.html", consultation=consultation,
+                                   submission=result.submission), 200
+        if saving_draft:
+            flash(_("Your draft is saved. We sent a link to %(email)s to come back to it.", email=result.submission.contact_email), "success")
+        return redirect(url_for("submissions.show", token=result.token, new=None if saving_draft else 1))
+    if attached is not None and form.form_key.data:
+        try:
+            kept.keep(consultation, form.form_key.data, attached)
+        except OSError:
+            current_app.logger.exception("attachment could not be kept")
+            form.attachments.errors = [_("We could not store your files just now. Nothing was saved; please try again later.")]
+            return render_form("consultations/submit.html", form, consultation=consultation, kept_files=attached.kept)[0], 503
+    if attached is not None:
+        return render_form("consultations/submit.html", form, consultation=consultation, kept_files=attached.kept)
     page, status = render_form("consultations/submit.html", form, consultation=consultation)
     if status == 200 and cache.usable():
         cache.put(cache_key, page, seconds=(consultation.closes_at - utcnow()).total_seconds(),
@@ -217,15 +237,21 @@ def send_attachment(submission, attachment_id):
     for item in submission.attachments:
         if item.id == attachment_id:
             return send_file(uploads.path_of(item.stored_name), mimetype=item.content_type,
-                             as_attachment=True, download_name=item.original_name)
+                             as_attachment=True, download_name=uploads.clean_name(item.original_name))
     abort(404)
+
+
+def _ids(name):
+    """Row ids ticked in the form under `name` (anything else is ignored)."""
+    return {int(i) for i in request.form.getlist(name) if i.isascii() and i.isdigit() and len(i) < 10}
 
 
 def _by_token_or_404(token):
     try:
         return services.by_token(token)
     except services.NotFound:
-        abort(404)
+        # A lost or mistyped link: the way to a new one, not a bare 404.
+        abort(make_response(render_template("submissions/not_found.html"), 404))
 
 
 class _FormObject:
@@ -238,3 +264,24 @@ class _FormObject:
 
     def __getattr__(self, name):
         return getattr(self._submission, name)
+
+
+def _links_limit():
+    return current_app.config["RATELIMIT_LINKS"]
+
+
+def _asked_address():
+    return "links:" + request.form.get("email", "").strip().lower()[:254]
+
+
+@submissions_bp.route("/submissions/links", methods=["GET", "POST"], endpoint="links")
+@limiter.limit(_links_limit, methods=["POST"])
+@limiter.limit(_links_limit, methods=["POST"], key_func=_asked_address)  # and per address asked for
+def send_my_links():
+    form = LinksForm()
+    if form.validate_on_submit():
+        # Looked up, renewed and mailed after the answer: the page tells nothing, not even by its timing.
+        mail.after_response(links.send_links, form.email.data, current_lang())
+        # The same answer whether or not anything was found.
+        return render_template("submissions/links.html", form=form, sent=True)
+    return render_form("submissions/links.html", form)

@@ -92,7 +92,7 @@ def load_membership():
             accounts.set_password(user, "demo-password-2026")
             lines.append(f"created member account {email}")
         profile = services.profile_of(user)
-        if profile.gender == "undisclosed" and gender != "undisclosed":
+        if profile.gender == "unstated":
             profile.gender = gender
         db.session.commit()
         if db.session.scalar(select(Term.id).where(Term.user_id == user.id).limit(1)) is not None:

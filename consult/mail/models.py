@@ -6,7 +6,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
 
-STATUSES = ("queued", "sent", "kept", "failed")
+# queued: waiting for its (next) try; sending: claimed and handed to the SMTP server, not yet marked
+# sent (a process that died in between leaves it here: never sent again by itself); sent; kept: no
+# SMTP configured; failed: cannot be built, or refused for good by the server; given_up: transient
+# errors until MAIL_RETRY_LIMIT tries.
+STATUSES = ("queued", "sending", "sent", "kept", "failed", "given_up")
 
 
 class OutboxMessage(db.Model):
@@ -14,7 +18,7 @@ class OutboxMessage(db.Model):
 
     __tablename__ = "outbox_messages"
     __table_args__ = (
-        CheckConstraint("status IN ('queued', 'sent', 'kept', 'failed')", name="status"),
+        CheckConstraint("status IN ('queued', 'sending', 'sent', 'kept', 'failed', 'given_up')", name="status"),
         Index("ix_outbox_messages_due", "status", "next_attempt_at"),
     )
 
@@ -30,3 +34,5 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the last try began (the message was marked "sending").
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -18,7 +18,10 @@ def root():
 
 @bp.route("/<lang>/")
 def home():
-    return render_template("main/home.html", today=format_date(utcnow(), format="full"))
+    from ..consultations.services import open_consultations
+
+    return render_template("main/home.html", today=format_date(utcnow(), format="full"),
+                           open_calls=open_consultations())
 
 
 @bp.route("/<lang>/timezone", methods=["GET", "POST"])

@@ -1,8 +1,8 @@
 """The agenda of a meeting, item by item, and the documents attached to its items.
 
 Like services.py: no request in here; functions that change data commit.
-Every change to the items raises the meeting's SEQUENCE (calendars must update
-the event); the caller then sends the updated invite with services.notify_invitees.
+A change to the items is not mailed on its own and raises no SEQUENCE: the feeds show
+it at once, and invitees get it with the next update of the time, place or status.
 Documents reuse consultations.uploads: checked by content, stored under random names.
 """
 from datetime import datetime, timezone
@@ -60,10 +60,9 @@ def _values(values):
 
 
 def touch(meeting):
-    """Renumber the items 1..n in their order, raise SEQUENCE and commit (an agenda change)."""
+    """Renumber the items 1..n in their order and commit (an agenda change)."""
     for position, item in enumerate(sorted(meeting.agenda, key=lambda i: (i.position, i.id or 0)), start=1):
         item.position = position
-    meeting.sequence = (meeting.sequence or 0) + 1
     db.session.commit()
 
 
@@ -93,7 +92,7 @@ def add_item(meeting, **values):
 
 
 def update_item(item, **values):
-    """Change an item; returns True (and raises SEQUENCE) only when something changed."""
+    """Change an item; returns True only when something changed."""
     values = _values(values)
     changed = False
     for field, value in values.items():

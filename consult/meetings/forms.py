@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, FileField, IntegerField, RadioField, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField, TimeField, URLField)
 from wtforms.fields.choices import SelectChoice
@@ -13,6 +12,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, URL,
 
 from ..consultations.admin_forms import DATETIME_FORMATS, DATETIME_MESSAGE, offered_zones
 from .. import reference
+from ..forms import ConsultForm
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_lang, valid_zone, zone_label
 
 KIND_LABELS = {"in_person": _l("In person"), "virtual": _l("Virtual"), "hybrid": _l("Hybrid")}
@@ -40,18 +40,18 @@ def _choices(labels):
     return [SelectChoice(value, label) for value, label in labels.items()]
 
 
-class FeedTokenForm(FlaskForm):
+class FeedTokenForm(ConsultForm):
     create = SubmitField(_l("Make a new calendar address"))
     revoke = SubmitField(_l("Revoke my calendar address"))
 
 
-class RsvpForm(FlaskForm):
+class RsvpForm(ConsultForm):
     """Three buttons named "response"; anything else is a form error (400)."""
 
     response = RadioField(_l("Your answer"), choices=_choices(ANSWER_BUTTONS))
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(ConsultForm):
     """One checkbox per invitation (its id); the choices are the meeting's invitations."""
 
     attended = SelectMultipleField(_l("Attended"), coerce=int, validate_choice=True)
@@ -75,7 +75,7 @@ def observer_addresses(text):
     return addresses
 
 
-class InviteForm(FlaskForm):
+class InviteForm(ConsultForm):
     """Whom to invite: every active account, chosen accounts, and observers by e-mail address."""
 
     everyone = BooleanField(_l("Invite every active member (and the secretariat)"))
@@ -113,7 +113,7 @@ class InviteForm(FlaskForm):
         return ok
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(ConsultForm):
     """Create or change a meeting. Times are typed as local times in the meeting's own zone."""
 
     kind = SelectField(_l("Kind of meeting"), choices=_choices(KIND_LABELS), validators=[DataRequired()])
@@ -129,7 +129,11 @@ class MeetingForm(FlaskForm):
                                     validators=[Optional()])
     interpretation = BooleanField(_l("Interpretation offered"))
     visibility = SelectField(_l("Who may see it"), choices=_choices(VISIBILITY_LABELS), validators=[DataRequired()])
-    status = SelectField(_l("Status"), choices=_choices(STATUS_LABELS), validators=[DataRequired()])
+    status = SelectField(_l("Status"), choices=_choices(STATUS_LABELS), validators=[DataRequired()],
+                         description=_l("Draft: only the secretariat sees the meeting; it is in no list, feed or "
+                                        "calendar, and nobody is e-mailed. Scheduled (publishing): those chosen "
+                                        "under \"Who may see it\" see it in the list and their calendars, and "
+                                        "the invitations can be sent."))
 
     def __init__(self, *args, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -214,7 +218,7 @@ MINUTES_LANGUAGE_CHOICES = [SelectChoice(lang, LANGUAGE_NAMES[lang]) for lang in
 ACTION_STATUS_LABELS = {"open": _l("Open"), "done": _l("Done")}
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(ConsultForm):
     text = TextAreaField(_l("Minutes"), validators=[Optional(), Length(max=100000)],
                          description=_l("Plain text: leave an empty line between paragraphs."),
                          render_kw={"dir": "auto", "rows": 16})
@@ -233,7 +237,7 @@ class MinutesForm(FlaskForm):
         return [line.strip() for line in (self.decisions.data or "").splitlines() if line.strip()]
 
 
-class ActionForm(FlaskForm):
+class ActionForm(ConsultForm):
     """Add or change an action item: an owner with an account, or a name."""
 
     text = StringField(_l("Action"), validators=[DataRequired(), Length(max=1000)], render_kw={"dir": "auto"})
@@ -261,7 +265,7 @@ class ActionForm(FlaskForm):
                 "owner_name": (self.owner_name.data or "").strip()}
 
 
-class CloseActionForm(FlaskForm):
+class CloseActionForm(ConsultForm):
     """Only the CSRF token: the button marks the action done."""
 
 
@@ -270,7 +274,7 @@ class CloseActionForm(FlaskForm):
 DIRECTION_LABELS = {"up": _l("Move up"), "down": _l("Move down")}
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(ConsultForm):
     """Add or change an agenda item: a local start time on the meeting's day, or a duration, or both."""
 
     presenter = StringField(_l("Presenter"), validators=[Optional(), Length(max=200)], render_kw={"dir": "auto"})
@@ -342,13 +346,13 @@ for _lang in LANGUAGES:
 del _lang
 
 
-class MoveItemForm(FlaskForm):
+class MoveItemForm(ConsultForm):
     direction = SelectField(_l("Direction"), choices=_choices(DIRECTION_LABELS), validators=[DataRequired()])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(ConsultForm):
     """Only the CSRF token: the button does the deed (delete an item or a document)."""
 
 
-class AgendaDocumentForm(FlaskForm):
+class AgendaDocumentForm(ConsultForm):
     document = FileField(_l("Document"), description=_l("PDF, Word (DOCX) or OpenDocument (ODT); at most 5 MB."))

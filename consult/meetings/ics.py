@@ -22,9 +22,7 @@ from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vText
 
 from ..database import utcnow
 from ..i18n import pick
-from ..mail import services as mail
 from ..web import external_url
-from .rsvp import rsvp_token
 
 PRODID = "-//consult//meetings//EN"
 STATUS = {"scheduled": "CONFIRMED", "postponed": "TENTATIVE", "held": "CONFIRMED", "cancelled": "CANCELLED",
@@ -265,35 +263,3 @@ def invite(meeting, invitation, lang, method="REQUEST"):
     if method not in ("REQUEST", "CANCEL"):
         raise ValueError(method)
     return build_calendar([meeting], lang, method=method, invitations={meeting.id: invitation})
-
-
-def _invitee_lang(invitation):
-    if invitation.user is not None and invitation.user.locale:
-        return invitation.user.locale
-    return "en"
-
-
-def send_invite(meeting, invitation, method="REQUEST"):
-    """Queue the invite e-mail: text/calendar inline (alternative body) and the same as an attachment."""
-    lang = _invitee_lang(invitation)
-    data = invite(meeting, invitation, lang, method=method)
-    params = {"method": method, "charset": "UTF-8"}
-    parts = [
-        {"content_type": "text/calendar", "data": data, "inline": True, "filename": "invite.ics", "params": params},
-        {"content_type": "text/calendar", "data": data, "inline": False, "filename": "invite.ics", "params": params},
-    ]
-    title, _title_lang = pick(meeting.title, lang)
-    with force_locale(lang):
-        if method == "CANCEL":
-            subject = _("Cancelled: %(title)s", title=title)
-            text = _("This meeting is cancelled: %(title)s", title=title)
-        else:
-            subject = _("Invitation: %(title)s", title=title)
-            text = _("You are invited to %(title)s. The invite is attached; open it to add the meeting to your calendar.",
-                     title=title)
-        text += "\n\n" + external_url("meetings.show", meeting_id=meeting.id, lang=lang) + "\n"
-        if method != "CANCEL" and invitation.user_id is None and invitation.id is not None:
-            # Observers have no account: they answer through their own signed link.
-            link = external_url("meetings.rsvp_link", token=rsvp_token(invitation), lang=lang)
-            text += "\n" + _("To answer (accept, decline or tentative), open this link: %(url)s", url=link) + "\n"
-    return mail.send(invitation.address, subject, text, parts)

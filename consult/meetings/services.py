@@ -16,8 +16,6 @@ from ..database import utcnow
 from ..extensions import db
 from .models import MEETING_KINDS, MEETING_STATUSES, VISIBILITIES, AgendaItem, CalendarFeedToken, Invitation, Meeting
 
-# Fields whose change makes calendars update the event (SEQUENCE + 1).
-SCHEDULE_FIELDS = ("starts_at", "ends_at", "timezone", "kind", "venue", "address", "join_url", "status")
 MEETING_FIELDS = ("title", "description", "kind", "venue", "address", "join_url", "starts_at", "ends_at",
                   "timezone", "languages", "interpretation", "visibility", "status")
 AGENDA_FIELDS = ("starts_at", "duration_minutes", "title", "description", "presenter", "objectives")
@@ -85,31 +83,47 @@ def create_meeting(agenda=(), **values):
 
 
 def update_meeting(meeting, agenda=None, **values):
-    """Change a meeting. A change of time, place, link, status or agenda raises SEQUENCE.
+    """Change a meeting. Nothing is mailed: see pending_notices() and send_pending().
 
-    Returns True when calendars must be updated (the sequence went up).
+    A change that calendars must see (time, zone, place, link, status as iCalendar says it) raises
+    SEQUENCE, once for all the changes made before the next mail: invitees get SEQUENCE + 1 of what
+    they had. The agenda is the event's description: it goes out with the next update and raises nothing.
+    Returns True when calendars must see the change.
     """
+    from .notices import calendar_view, differs
+
     values = {key: value for key, value in values.items() if key in MEETING_FIELDS}
     merged = {field: getattr(meeting, field) for field in MEETING_FIELDS}
     merged.update(values)
     _check(merged)
-    changed = any(getattr(meeting, field) != merged[field] for field in SCHEDULE_FIELDS)
+    before = calendar_view(meeting)
     for field, value in values.items():
         setattr(meeting, field, value)
+    changed = differs(before, calendar_view(meeting))
     if agenda is not None:
         new_items = _agenda_items(agenda)
         if _agenda_key(new_items) != _agenda_key(meeting.agenda):
-            changed = True
             meeting.agenda = new_items
     if changed:
-        meeting.sequence = (meeting.sequence or 0) + 1
+        _raise_sequence(meeting)
     db.session.commit()
     return changed
 
 
+def _raise_sequence(meeting):
+    """SEQUENCE + 1, unless the current one was never mailed yet (edits made together go out as one)."""
+    mailed = [sent["sequence"] for sent in db.session.scalars(
+        select(Invitation.sent_schedule).where(Invitation.meeting_id == meeting.id,
+                                               Invitation.sent_schedule.is_not(None))) if sent]
+    if not mailed or max(mailed) >= (meeting.sequence or 0):
+        meeting.sequence = (meeting.sequence or 0) + 1
+
+
 def cancel_meeting(meeting):
-    meeting.status = "cancelled"
-    meeting.sequence = (meeting.sequence or 0) + 1
+    """Cancel; the cancellation is mailed by send_pending()."""
+    if meeting.status != "cancelled":
+        meeting.status = "cancelled"
+        _raise_sequence(meeting)
     db.session.commit()
     return meeting
 
@@ -214,23 +228,50 @@ def invitations_of(meeting):
                               .order_by(Invitation.id)).all()
 
 
+def _mail(meeting, invitation, kind):
+    """Queue one notice and remember what this invitee now has."""
+    from . import notices
+
+    notices.send_notice(meeting, invitation, kind, sent=invitation.sent_schedule)
+    invitation.sent_schedule = notices.calendar_view(meeting)
+
+
 def send_invites(meeting, method="REQUEST"):
     """E-mail the invite (REQUEST) or the cancellation (CANCEL) to every invitee; returns how many."""
-    from . import ics
-
     count = 0
     for invitation in invitations_of(meeting):
-        ics.send_invite(meeting, invitation, method=method)
+        if method == "CANCEL":
+            kind = "cancellation"
+        else:
+            kind = "invitation" if invitation.sent_schedule is None else "update"
+        _mail(meeting, invitation, kind)
         count += 1
     db.session.commit()
     return count
 
 
-def notify_invitees(meeting):
-    """After a change that calendars must see: the updated invite, or the cancellation."""
+def pending_notices(meeting, invitations=None):
+    """[(invitation, "invitation" | "update" | "cancellation")]: who must be sent what for their calendar
+    to show the meeting as it is. Empty for a draft, and for invitees who have it already."""
+    from .notices import notice_kind
+
     if meeting.status == "draft":
-        return 0
-    return send_invites(meeting, "CANCEL" if meeting.status == "cancelled" else "REQUEST")
+        return []
+    pending = []
+    for invitation in invitations if invitations is not None else invitations_of(meeting):
+        kind = notice_kind(meeting, invitation.sent_schedule)
+        if kind is not None:
+            pending.append((invitation, kind))
+    return pending
+
+
+def send_pending(meeting):
+    """Send each invitee what pending_notices() says, once for all the changes made since; returns how many."""
+    pending = pending_notices(meeting)
+    for invitation, kind in pending:
+        _mail(meeting, invitation, kind)
+    db.session.commit()
+    return len(pending)
 
 
 def invite_and_notify(meeting, users=None, emails=()):
@@ -241,8 +282,6 @@ def invite_and_notify(meeting, users=None, emails=()):
     nor cancelled (a draft's invitees get it once it is scheduled). Returns (new invitations, e-mailed?).
     """
     from sqlalchemy import func
-
-    from . import ics
 
     users = None if users is None else list(users)
     observers = []
@@ -263,7 +302,7 @@ def invite_and_notify(meeting, users=None, emails=()):
     send = meeting.status not in ("draft", "cancelled")
     if send:
         for invitation in created:
-            ics.send_invite(meeting, invitation)
+            _mail(meeting, invitation, "invitation")
         db.session.commit()
     return created, send
 

@@ -1,6 +1,6 @@
 """Meeting pages (under /<lang>) and calendar files (no language prefix)."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import force_locale
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import force_locale, get_timezone, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from ..extensions import db
 from ..i18n import LANGUAGES, browser_language, current_lang
 from ..web import external_url, render_form
 from ..consultations import uploads
-from . import agenda, ics, minutes, rsvp, services
+from . import agenda, ics, minutes, notices, rsvp, services
 from .forms import (ACTION_STATUS_LABELS, KIND_LABELS, RESPONSE_LABELS, STATUS_LABELS, ActionForm, AgendaDocumentForm,
                     AgendaItemForm, AttendanceForm, CloseActionForm, ConfirmForm, FeedTokenForm, MeetingForm,
                     MinutesForm, MoveItemForm, RsvpForm)
@@ -63,10 +63,30 @@ def _show_page(meeting, rsvp_form=None, attendance_form=None, action_form=None):
         action_form = ActionForm(users=_owner_choices())
     status = 400 if any(form is not None and form.errors
                         for form in (rsvp_form, attendance_form, action_form)) else 200
+    pending = _pending(meeting, invitations) if invitations is not None else None
     return render_template("meetings/show.html", meeting=meeting, invitation=invitation, rsvp_form=rsvp_form,
-                           invitations=invitations, attendance_form=attendance_form,
+                           invitations=invitations, attendance_form=attendance_form, pending=pending,
+                           confirm_form=ConfirmForm(),
                            meeting_over=rsvp.is_over(meeting), meeting_started=rsvp.has_started(meeting),
                            **_minutes_context(meeting), action_form=action_form), status
+
+
+def _pending(meeting, invitations):
+    """What the secretariat's "Send the update to N invitees" button would send, for the meeting page."""
+    pending = services.pending_notices(meeting, invitations)
+    if not pending:
+        return None
+    kinds = {kind for _invitation, kind in pending}
+    count = len(pending)
+    if "cancellation" in kinds:
+        button = ngettext("Send the cancellation to %(num)d invitee", "Send the cancellation to %(num)d invitees", count)
+    elif "update" in kinds:
+        button = ngettext("Send the update to %(num)d invitee", "Send the update to %(num)d invitees", count)
+    else:
+        button = ngettext("Send the invitation to %(num)d invitee", "Send the invitation to %(num)d invitees", count)
+    sent = next((invitation.sent_schedule for invitation, kind in pending if kind == "update"), None)
+    changes = notices.changes(sent, notices.calendar_view(meeting), str(get_timezone()), current_lang())
+    return {"button": button, "changes": changes}
 
 
 def _owner_choices():
@@ -263,6 +283,8 @@ def feed():
 @secretariat_required
 def create():
     form = MeetingForm()
+    if request.method == "GET":
+        form.timezone.data = _default_zone(form)
     if form.validate_on_submit():
         try:
             meeting = services.create_meeting(**form.values())
@@ -274,6 +296,15 @@ def create():
     return render_form("meetings/edit.html", form, meeting=None)
 
 
+def _default_zone(form):
+    """The author's own zone if they chose one, else the group's (CONSULT_TIMEZONE), else UTC."""
+    offered = {choice.value for choice in form.timezone.choices}
+    for zone in (getattr(current_user, "timezone", None), current_app.config["CONSULT_TIMEZONE"]):
+        if zone in offered:
+            return zone
+    return "UTC"
+
+
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 @secretariat_required
 def edit(meeting_id):
@@ -281,15 +312,28 @@ def edit(meeting_id):
     form = MeetingForm.for_meeting(meeting) if request.method == "GET" else MeetingForm()
     if form.validate_on_submit():
         try:
-            calendars_change = services.update_meeting(meeting, **form.values())
+            services.update_meeting(meeting, **form.values())
         except services.InvalidMeeting:
             form.ends_at.errors = [_("Please check the start, the end and the time zone.")]
         else:
-            if calendars_change:
-                services.notify_invitees(meeting)
             flash(_("The meeting is saved."), "success")
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return render_form("meetings/edit.html", form, meeting=meeting)
+
+
+@bp.route("/meetings/<int:meeting_id>/send-update", methods=["POST"])
+@secretariat_required
+def send_update(meeting_id):
+    """Send the invitees whose calendars lag behind the invitation, update or cancellation, once."""
+    meeting = _meeting_or_404(meeting_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    count = services.send_pending(meeting)
+    if count:
+        flash(ngettext("Sent to %(num)d invitee.", "Sent to %(num)d invitees.", count), "success")
+    else:
+        flash(_("Every invitee already has the meeting as it is: nothing was sent."), "info")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
 
 # ---------------------------------------------------------------- agenda and its documents
@@ -323,8 +367,7 @@ def _agenda_page(meeting, form=None, editing=None, document_errors=None):
 
 
 def _agenda_changed(meeting, message):
-    """After a change to the items (SEQUENCE already raised): the updated invite to the invitees."""
-    services.notify_invitees(meeting)
+    """After a change to the items: nothing is mailed (it goes with the next update)."""
     flash(message, "success")
     return redirect(url_for("meetings.agenda_page", meeting_id=meeting.id))
 
@@ -357,11 +400,14 @@ def edit_agenda_item(meeting_id, item_id):
     return redirect(url_for("meetings.agenda_page", meeting_id=meeting.id))
 
 
-@bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/delete", methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/delete", methods=["GET", "POST"])
 @secretariat_required
 def delete_agenda_item(meeting_id, item_id):
+    """GET: a page that asks (works without JavaScript); POST from it: delete."""
     meeting = _meeting_or_404(meeting_id)
     item = _item_or_404(meeting, item_id)
+    if request.method == "GET":
+        return render_template("meetings/agenda_delete.html", meeting=meeting, item=item, confirm_form=ConfirmForm())
     if not ConfirmForm().validate_on_submit():
         abort(400)
     agenda.delete_item(item)
@@ -413,7 +459,7 @@ def agenda_document(meeting_id, item_id, document_id):
     meeting = _meeting_or_404(meeting_id)
     document = _document_or_404(_item_or_404(meeting, item_id), document_id)
     response = send_file(uploads.path_of(document.stored_name), mimetype=document.content_type,
-                         as_attachment=True, download_name=document.original_name)
+                         as_attachment=True, download_name=uploads.clean_name(document.original_name))
     if current_user.is_authenticated or meeting.visibility != "public":
         response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -452,20 +498,32 @@ def _file_lang():
 
 @calendar_bp.route("/meetings/<int:meeting_id>.ics")
 def meeting_ics(meeting_id):
+    from .. import costs
+
     meeting = _meeting_or_404(meeting_id)
-    invitation = services.invitation_for(meeting, current_user)
-    data = ics.build_calendar([meeting], _file_lang(), invitations={meeting.id: invitation} if invitation else None)
-    private = current_user.is_authenticated or meeting.visibility != "public"
-    return _ics_response(data, f"meeting-{meeting.id}.ics", private=private)
+    lang = _file_lang()
+
+    def build():
+        invitation = services.invitation_for(meeting, current_user)
+        data = ics.build_calendar([meeting], lang, invitations={meeting.id: invitation} if invitation else None)
+        private = current_user.is_authenticated or meeting.visibility != "public"
+        return _ics_response(data, f"meeting-{meeting.id}.ics", private=private)
+
+    return costs.kept_for_everyone(("meeting.ics", meeting.id, meeting.sequence, lang), build)
 
 
 @calendar_bp.route("/calendar/public.ics")
 def public_feed():
+    from .. import costs
+
     lang = _file_lang()
-    with force_locale(lang):  # the file's language, not the calendar app's
-        name = _("Public meetings")
-    data = ics.build_feed(services.public_feed_meetings(), lang, name=name)
-    return _ics_response(data, "public.ics")
+
+    def build():
+        with force_locale(lang):  # the file's language, not the calendar app's
+            name = _("Public meetings")
+        return _ics_response(ics.build_feed(services.public_feed_meetings(), lang, name=name), "public.ics")
+
+    return costs.kept_for_everyone(("public.ics", lang), build)
 
 
 @calendar_bp.route("/calendar/<token>.ics")
@@ -518,16 +576,17 @@ def invitations(meeting_id):
 
 @bp.route("/meetings/<int:meeting_id>/agenda.pdf")
 def agenda_pdf(meeting_id):
-    """The agenda as a PDF in the page's language, for anyone who may see the meeting (404 otherwise)."""
-    from .. import pdf
-    from ..i18n import pick
+    """The agenda as a PDF in the page's language, for anyone who may see the meeting (404 otherwise).
+
+    Served from the stored file; a build (the agenda changed) counts against the reader's address."""
+    from .. import costs
+    from . import agenda_pdf as document
 
     meeting = _meeting_or_404(meeting_id)
     lang = current_lang()
-    title, title_lang = pick(meeting.title, lang)
-    html = render_template("meetings/agenda_pdf.html", meeting=meeting, doc_title=title, doc_title_lang=title_lang,
-                           **pdf.template_helpers())
-    response = Response(pdf.render_pdf(html, title=title, lang=lang), mimetype="application/pdf")
+    path = document.stored_pdf(meeting, lang,
+                               before_build=lambda: costs.count_build("agenda-pdf", "CONSULT_RATELIMIT_PDF"))
+    response = send_file(path, mimetype="application/pdf", conditional=True, etag=path.stem[-64:])
     response.headers["Content-Disposition"] = f'attachment; filename="agenda-{meeting.id}-{lang}.pdf"'
     if current_user.is_authenticated or meeting.visibility != "public":
         response.headers["Cache-Control"] = "private, no-store"

@@ -8,7 +8,8 @@ from ..auth.access import secretariat_required
 from ..extensions import db
 from ..web import render_form
 from . import charts, services
-from .forms import (CallForm, DecisionForm, EndTermForm, NewTermForm, OrganisationForm, SettingsForm, TermForm)
+from .forms import (CallForm, DecisionForm, EndTermForm, NewTermForm, OrganisationForm, SettingsForm, TermForm,
+                    gender_data, gender_value)
 from .views import area_groups, helpers
 
 bp = Blueprint("membership_admin", __name__)
@@ -85,7 +86,7 @@ def term_new():
                 new_account = services.accounts.find_user(form.email.data) is None
                 user = services.account_for(form.email.data, form.name.data, form.locale.data)
             profile = services.profile_of(user)
-            profile.gender, profile.phone = form.gender.data, (form.phone.data or "").strip()
+            profile.gender, profile.phone = gender_value(form.gender), (form.phone.data or "").strip()
             organisation = db.session.get(services.Organisation, form.organisation_id.data)
             term = services.add_term(user, organisation, actor=_actor(), commit=False, **form.term_values())
             if new_account:
@@ -110,13 +111,13 @@ def term_edit(term_id):
     organisations = services.list_organisations()
     if request.method == "GET":
         data = {name: getattr(term, name) for name in services.TERM_FIELDS}
-        data.update(gender=profile.gender, phone=profile.phone)
+        data.update(gender=gender_data(profile.gender), phone=profile.phone)
         form = TermForm(data=data, organisations=organisations)
     else:
         form = TermForm(organisations=organisations)
     if form.validate_on_submit():
         try:
-            profile.gender, profile.phone = form.gender.data, (form.phone.data or "").strip()
+            profile.gender, profile.phone = gender_value(form.gender), (form.phone.data or "").strip()
             services.update_term(term, actor=_actor(), **form.term_values())
         except services.MembershipError as error:
             form.seat.errors.append(error_message(error))

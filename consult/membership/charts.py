@@ -27,7 +27,8 @@ class Chart:
 
 def bar_chart(key, title, rows, colour, total):
     """One SVG: a bar per row with its label and count, mirrored for right-to-left pages."""
-    svg = labelled_bars(key, title, rows, colour, rtl=text_direction() == "rtl", number=format_number)
+    svg = labelled_bars(key, title, rows, colour, rtl=text_direction() == "rtl", number=format_number, whole=total,
+                        label_width=230, label_chars=34)
     return Chart(key, title, rows, total, svg)
 
 
@@ -39,13 +40,16 @@ def balance_charts(result):
         subregion_rows.append((str(OUTSIDE), result.subregion["outside"]))
     constituency_rows = [(item.label(lang), result.constituency[item.code])
                          for item in reference.CONSTITUENCIES if result.constituency.get(item.code)]
-    country_rows = []
+    # By name in the reader's language, as on every form (reference.collation_key); outside the region last.
+    country_rows, outside = [], 0
     for code, count in result.country.items():
         try:
             country_rows.append((reference.country(code).label(lang), count))
         except KeyError:
-            country_rows.append((str(OUTSIDE), count))
-    country_rows.sort(key=lambda row: (-row[1], row[0]))
+            outside += count
+    country_rows.sort(key=lambda row: reference.collation_key(row[0]))
+    if outside:
+        country_rows.append((str(OUTSIDE), outside))
     specs = (
         ("gender", _l("By gender"), [(str(GENDER_LABELS[code]), count) for code, count in result.gender.items()]),
         ("subregion", _l("By subregion"), subregion_rows),

@@ -4,7 +4,6 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext_l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, HiddenField, IntegerField, RadioField,
                      SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, URLField)
 from wtforms.fields.choices import SelectChoice
@@ -12,6 +11,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from .. import reference
 from ..consultations.admin_forms import DATETIME_FORMATS, DATETIME_MESSAGE, offered_zones
+from ..forms import ConsultForm
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_lang, zone_label
 from ..text import normalise_name
 from .models import GENDERS, GROUP_ROLES
@@ -22,7 +22,20 @@ DATE_MESSAGE = _l("Please enter a date such as 2026-12-01.")
 
 ROLE_LABELS = {"chair": _l("Chair"), "co_chair": _l("Co-chair"), "member": _l("Member"), "alternate": _l("Alternate")}
 GENDER_LABELS = {"female": _l("Woman"), "male": _l("Man"), "other": _l("Another gender"),
-                 "undisclosed": _l("Prefers not to say")}
+                 "undisclosed": _l("Prefers not to say"), "unstated": _l("Not stated")}
+# The gender fields start with no answer (stored as "unstated"); "Prefers not to say" is an answer.
+GENDER_CHOICES = [SelectChoice("", _l("No answer")),
+                  *(SelectChoice(code, GENDER_LABELS[code]) for code in ("female", "male", "other", "undisclosed"))]
+
+
+def gender_value(field):
+    """The gender chosen in a form, "unstated" when none was."""
+    return field.data or "unstated"
+
+
+def gender_data(code):
+    """A stored gender as the form shows it: no answer for "unstated"."""
+    return "" if code in (None, "unstated") else code
 END_REASON_LABELS = {"resigned": _l("Resigned"), "other": _l("Other reason")}
 STATUS_LABELS = {"current": _l("Current"), "upcoming": _l("Starts later"),
                  "waiting": _l("Waiting for the declarations"), "past": _l("Past")}
@@ -61,7 +74,7 @@ class OrganisationFieldsMixin:
                                           for code, label in reference.choices(reference.AREAS, lang)]
 
 
-class OrganisationForm(OrganisationFieldsMixin, FlaskForm):
+class OrganisationForm(OrganisationFieldsMixin, ConsultForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
     name_lang = SelectField(_l("Language of this name"), choices=[SelectChoice(c, LANGUAGE_NAMES[c]) for c in LANGUAGES])
     name_ar = StringField(_l("Name in Arabic (optional)"), validators=[Optional(), Length(max=300)])
@@ -102,7 +115,8 @@ class TermFieldsMixin:
     tor_accepted_on = DateField(_l("Terms of reference accepted on"), validators=[Optional()],
                                 description=_l("The term starts only once both declarations are recorded."))
     coi_declared_on = DateField(_l("Conflict-of-interest declaration signed on"), validators=[Optional()])
-    gender = SelectField(_l("Gender (for the balance; seen only by the secretariat)"), choices=_choices(GENDER_LABELS))
+    gender = SelectField(_l("Gender (for the balance; seen only by the secretariat)"), choices=GENDER_CHOICES,
+                         default="", validators=[Optional()])
     phone = StringField(_l("Phone (optional; members and the secretariat see it)"), validators=[Optional(), Length(max=50)])
 
     def _set_organisations(self, organisations):
@@ -118,7 +132,7 @@ class TermFieldsMixin:
                 ("organisation_id", "role", "seat", "starts_on", "ends_on", "tor_accepted_on", "coi_declared_on")}
 
 
-class NewTermForm(TermFieldsMixin, FlaskForm):
+class NewTermForm(TermFieldsMixin, ConsultForm):
     """A member's term; the person is an existing member account, or a new one made from a name and e-mail."""
 
     user_id = SelectField(_l("Member"), coerce=int, validators=[Optional()])
@@ -138,20 +152,20 @@ class NewTermForm(TermFieldsMixin, FlaskForm):
             raise ValidationError(_l("Choose a member, or give the new member's name and e-mail."))
 
 
-class TermForm(TermFieldsMixin, FlaskForm):
+class TermForm(TermFieldsMixin, ConsultForm):
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self._set_organisations(organisations)
 
 
-class EndTermForm(FlaskForm):
+class EndTermForm(ConsultForm):
     ended_on = DateField(_l("Last day of the term"), validators=[InputRequired(message=DATE_MESSAGE)])
     reason = RadioField(_l("Why the term ends early"), choices=_choices(END_REASON_LABELS),
                         validators=[InputRequired()])
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=500)])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(ConsultForm):
     seats = IntegerField(_l("Number of seats"), validators=[InputRequired(), NumberRange(min=1, max=99)])
     alternates = BooleanField(_l("Seats may have alternates"))
     min_women_percent = IntegerField(_l("Warn when women are fewer than (per cent; 0 for no warning)"),
@@ -161,12 +175,12 @@ class SettingsForm(FlaskForm):
                                     validators=[InputRequired(), NumberRange(min=0, max=365)])
 
 
-class HideNameForm(FlaskForm):
+class HideNameForm(ConsultForm):
     hide_name = BooleanField(_l("Leave my name off the public list of members"),
                              description=_l("Your organisation, country and role are still shown."))
 
 
-class CallForm(FlaskForm):
+class CallForm(ConsultForm):
     title_ar = StringField(_l("Title in Arabic"), validators=[Optional(), Length(max=300)])
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
     title_fr = StringField(_l("Title in French"), validators=[Optional(), Length(max=300)])
@@ -206,7 +220,7 @@ class CallForm(FlaskForm):
         }
 
 
-class ApplicationForm(OrganisationFieldsMixin, FlaskForm):
+class ApplicationForm(OrganisationFieldsMixin, ConsultForm):
     """The public nomination form: an organisation nominates a person. No account needed."""
 
     org_name = StringField(_l("Name of your organisation"), validators=[DataRequired(), Length(max=300)])
@@ -219,8 +233,8 @@ class ApplicationForm(OrganisationFieldsMixin, FlaskForm):
     nominee_phone = StringField(_l("Nominee's phone (optional)"), validators=[Optional(), Length(max=50)])
     nominee_position = StringField(_l("Nominee's position in the organisation"),
                                    validators=[Optional(), Length(max=200)])
-    nominee_gender = SelectField(_l("Nominee's gender"), choices=_choices(GENDER_LABELS),
-                                 description=_l("Used only by the secretariat to keep the group balanced."))
+    nominee_gender = SelectField(_l("Nominee's gender"), choices=GENDER_CHOICES, default="", validators=[Optional()],
+                                 description=_l("Optional. Used only by the secretariat to keep the group balanced."))
     motivation = TextAreaField(_l("Why do you nominate this person?"),
                                validators=[DataRequired(), Length(max=TEXT_LIMIT)],
                                description=_l("Up to %(n)s characters.", n="4,000"))
@@ -251,10 +265,11 @@ class ApplicationForm(OrganisationFieldsMixin, FlaskForm):
         values = {name: getattr(self, name).data or "" for name in names}
         values["countries_of_work"] = list(self.countries_of_work.data or [])
         values["migrant_led"] = bool(self.migrant_led.data)
+        values["nominee_gender"] = gender_value(self.nominee_gender)
         return values
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(ConsultForm):
     """The secretariat's decision on an application: shortlist, decline (with a reason) or select (with a term)."""
 
     action = RadioField(_l("Decision"), validators=[InputRequired()], choices=[

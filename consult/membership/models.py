@@ -8,7 +8,8 @@ from ..database import UTCDateTime, utcnow
 from ..extensions import db
 
 GROUP_ROLES = ("chair", "co_chair", "member", "alternate")
-GENDERS = ("female", "male", "other", "undisclosed")
+# "undisclosed": the person prefers not to say; "unstated": nobody answered.
+GENDERS = ("female", "male", "other", "undisclosed", "unstated")
 END_REASONS = ("resigned", "other")
 APPLICATION_STATUSES = ("received", "shortlisted", "selected", "declined")
 CALL_STATUSES = ("draft", "open", "closed")
@@ -61,7 +62,7 @@ class MemberProfile(db.Model):
     __table_args__ = (CheckConstraint(_in("gender", GENDERS), name="gender"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    gender: Mapped[str] = mapped_column(String(12), default="undisclosed")
+    gender: Mapped[str] = mapped_column(String(12), default="unstated")
     phone: Mapped[str] = mapped_column(String(50), default="")
     # The member's own choice: their name is left off the public roster.
     hide_name: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -205,7 +206,7 @@ class Application(db.Model):
     nominee_name: Mapped[str] = mapped_column(String(200))
     nominee_email: Mapped[str | None] = mapped_column(String(254))  # None once removed (unique per call)
     nominee_phone: Mapped[str] = mapped_column(String(50), default="")
-    nominee_gender: Mapped[str] = mapped_column(String(12), default="undisclosed")
+    nominee_gender: Mapped[str] = mapped_column(String(12), default="unstated")
     nominee_position: Mapped[str] = mapped_column(String(200), default="")
     motivation: Mapped[str] = mapped_column(Text)
     experience: Mapped[str] = mapped_column(Text, default="")

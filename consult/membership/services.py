@@ -148,7 +148,7 @@ def profile_of(user):
     """The member's profile (made when missing; not committed)."""
     profile = db.session.get(MemberProfile, user.id)
     if profile is None:
-        profile = MemberProfile(user_id=user.id, gender="undisclosed", phone="", hide_name=False)
+        profile = MemberProfile(user_id=user.id, gender="unstated", phone="", hide_name=False)
         db.session.add(profile)
         db.session.flush()
     return profile
@@ -359,7 +359,7 @@ def balance(on=None, settings=None):
     constituencies, countries, roles = Counter(), Counter(), Counter({role: 0 for role in GROUP_ROLES})
     for term in terms:
         profile = profiles.get(term.user_id)
-        genders[profile.gender if profile else "undisclosed"] += 1
+        genders[profile.gender if profile else "unstated"] += 1
         subregions[subregion_code(term)] += 1
         constituencies[term.organisation.constituency] += 1
         countries[term.organisation.country or "other"] += 1
@@ -421,7 +421,7 @@ def roster_rows(on=None):
             "name": term.user.name,
             "email": term.user.email,
             "phone": profile.phone if profile else "",
-            "gender": profile.gender if profile else "undisclosed",
+            "gender": profile.gender if profile else "unstated",
             "hide_name": bool(profile and profile.hide_name),
             "organisation": org.name,
             "acronym": org.acronym,

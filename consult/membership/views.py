@@ -63,8 +63,7 @@ def _apply_limit():
 def area_groups():
     """The countries of work grouped by subregion, for the checkbox lists."""
     lang = current_lang()
-    groups = [(item.label(lang), [c.code for c in reference.COUNTRIES if c.subregion == item.code])
-              for item in reference.SUBREGIONS]
+    groups = reference.countries_by_subregion(lang)
     groups.append((_("Beyond one country"), [a.code for a in reference.PSEUDO_AREAS]))
     return groups
 

@@ -97,7 +97,7 @@ def _rows(counter, label, order=None, last=lambda code: False):
     items = [{"code": code, "label": label(code), "count": count} for code, count in counter.items() if count]
     if order:
         return sorted(items, key=lambda row: order(row["code"]))
-    return sorted(items, key=lambda row: (last(row["code"]), -row["count"], row["label"]))
+    return sorted(items, key=lambda row: (last(row["code"]), -row["count"], reference.collation_key(row["label"])))
 
 
 def _paragraphs(text):

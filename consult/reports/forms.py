@@ -5,6 +5,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, SubmitFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
+from ..forms import ConsultForm
 from ..i18n import LANGUAGE_NAMES, LANGUAGES
 from .models import DEFAULT_LICENCE, LICENCES
 from .services import TEXT_LIMIT
@@ -17,7 +18,7 @@ def _text(label):
                          render_kw={"rows": 8, "maxlength": TEXT_LIMIT})
 
 
-class ReportTextsForm(FlaskForm):
+class ReportTextsForm(ConsultForm):
     """The executive summary and the methodology note, in each language; and the digits setting."""
 
     summary_ar = _text(_l("Executive summary in Arabic"))
@@ -45,7 +46,7 @@ class ReportTextsForm(FlaskForm):
 PART_LABELS = {"main": _l("Main report (the group's synthesis)"), "annex": _l("Annex: compendium of input")}
 
 
-class BuildForm(FlaskForm):
+class BuildForm(ConsultForm):
     lang = RadioField(_l("Language of the report"), validators=[InputRequired(message=_l("Choose a language."))],
                       choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
     part = RadioField(_l("Document"), default="main",
@@ -53,7 +54,7 @@ class BuildForm(FlaskForm):
     build = SubmitField(_l("Build the PDF"))
 
 
-class PublishForm(FlaskForm):
+class PublishForm(ConsultForm):
     action = HiddenField(validators=[InputRequired()])
 
 

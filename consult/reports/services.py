@@ -10,7 +10,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
-from .. import charts, pdf
+from .. import charts, database, pdf
 from ..audit import services as audit
 from ..consultations import uploads, visibility
 from ..consultations.models import Submission
@@ -320,17 +320,22 @@ def pull_stale(reports):
     superseded = {report.id for report in candidates
                   if report.published_at is not None
                   and newest.get((report.consultation_id, report.lang, report.part), 0) > report.id}
+    pulls = [(report, reason) for report in candidates if (reason := _pull_reason(report, current, superseded))]
+    if not pulls:
+        return
     now = utcnow()
-    changed = False
-    for report in candidates:
-        reason = _pull_reason(report, current, superseded)
-        if reason:
-            report.pulled_at, report.pulled_reason = now, reason
-            audit.record(None, "report.pulled", report.consultation, lang=report.lang, report=report.id, reason=reason)
-            log.info("report %s pulled: %s", report.id, reason)
-            changed = True
-    if changed:
+    with database.writing():
+        for report, reason in pulls:
+            # Whoever marks it first records it (two readers may find the same build at once).
+            marked = db.session.execute(update(Report).where(Report.id == report.id, Report.pulled_at.is_(None))
+                                        .values(pulled_at=now, pulled_reason=reason)).rowcount
+            if marked:
+                audit.record(None, "report.pulled", report.consultation, lang=report.lang, report=report.id,
+                             reason=reason)
+                log.info("report %s pulled: %s", report.id, reason)
         db.session.commit()
+    for report, _reason in pulls:
+        db.session.refresh(report)
 
 
 def current_report_for(report):
@@ -381,6 +386,16 @@ def latest_reports(published_only=True):
             latest.setdefault((report.consultation_id, report.lang, report.part), report)
     return sorted(latest.values(), key=lambda r: (-r.consultation.closes_at.timestamp(), LANGUAGES.index(r.lang),
                                                   PARTS.index(r.part)))
+
+
+def published_of(consultation):
+    """The newest published ready report of one call per language, in the order of LANGUAGES."""
+    query = (select(Report).where(Report.consultation_id == consultation.id, Report.status == "ready",
+                                  Report.published_at.is_not(None)).order_by(Report.id.desc()))
+    latest = {}
+    for report in db.session.scalars(query):
+        latest.setdefault(report.lang, report)
+    return [latest[lang] for lang in LANGUAGES if lang in latest]
 
 
 def may_download(report, user):

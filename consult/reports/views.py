@@ -148,10 +148,20 @@ def progress_state(report_id):
     return response
 
 
-@bp.post("/reports/builds/<int:report_id>/publish")
+@bp.route("/reports/builds/<int:report_id>/publish", methods=["GET", "POST"])
 @secretariat_required
 def publish(report_id):
+    """GET: a page that says what publishing does and asks (works without JavaScript); POST: publish or withdraw."""
     report = _report_or_404(report_id)
+    if request.method == "GET":
+        if not report.is_ready:
+            abort(409)
+        if report.published_at is not None:
+            return redirect(url_for(".workspace", slug=report.consultation.slug), 303)
+        if report.pulled_at is not None:
+            flash(_("This build was pulled: it rests on consents that no longer hold. Build the report again."), "error")
+            return redirect(url_for(".workspace", slug=report.consultation.slug), 303)
+        return render_template("reports/publish_confirm.html", report=report, publish_form=PublishForm())
     form = PublishForm()
     if not form.validate_on_submit() or form.action.data not in ("publish", "unpublish"):
         abort(400)

@@ -1,4 +1,4 @@
-"""reports: the consents a build rests on, and when and why it was pulled
+"""reports: the consents a build rests on, and when and why it was pulled; when a call was closed early
 
 Revision ID: 0012
 Revises: 0011
@@ -9,6 +9,9 @@ confidentiality level of every submission it rests on, and is pulled (no longer 
 but the secretariat) when one of them becomes stricter, is withdrawn or excluded, when its call
 is reopened, or when a newer build is published. Builds made before this revision get the
 consents of their call's included submissions as they are now (the best record there is).
+
+A call the secretariat closes before its deadline records when (consultations.closed_at), so that
+its pages state the real closing moment, not the deadline it never reached.
 """
 
 import sqlalchemy as sa
@@ -22,6 +25,8 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table("consultations") as batch_op:
+        batch_op.add_column(sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("reports") as batch_op:
         batch_op.add_column(sa.Column("consents", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("pulled_at", sa.DateTime(timezone=True), nullable=True))
@@ -44,3 +49,6 @@ def downgrade():
         batch_op.drop_column("pulled_reason")
         batch_op.drop_column("pulled_at")
         batch_op.drop_column("consents")
+    # Dropped in place (SQLite 3.35+): a batch copy of the table would cascade-delete its submissions.
+    with op.batch_alter_table("consultations", recreate="never") as batch_op:
+        batch_op.drop_column("closed_at")

@@ -2,7 +2,7 @@
 translators; reports in two parts (main, annex); the licence of a call's open data
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0015
 Create Date: 2026-12-03
 
 Reports built before this revision were the full compendium of quotable input: they become the annex.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = "0012"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

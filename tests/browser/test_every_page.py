@@ -1,7 +1,14 @@
 """Every page a reader can reach, in real Chromium: with the demo data loaded, the public, a member and
 the secretariat each follow every same-origin link from the home page and the menu, in Arabic and
 English, and every page they reach answers 200, carries the right <html lang dir>, has no serious or
-critical axe-core violation and fits a 360 px phone screen.
+critical axe-core violation and fits a 360 px phone screen, in Arabic, English and French.
+
+Fitting means more than the document's width (issue 15, point 14): every element of the page is checked.
+No element's content overflows its box or is clipped by it (a scroll container is allowed, if the keyboard
+can reach it), nothing sticks out of the screen, no word is broken inside (across two lines), and tables
+reflow into stacked rows rather than scroll; a fact list never gives more than half the width to a label
+beside its value. A line may end at the hyphen of a compound ("bénéficient-ils"), never inside a code
+with digits ("RLAB-2026-0018").
 
 The crawl follows GET links only (never a form, so sign-out and every change are left alone), skips
 downloads (PDF, iCalendar, CSV, JSON, XLSX, attachments) and stays bounded: addresses of one route that
@@ -17,12 +24,12 @@ from werkzeug.exceptions import HTTPException
 from consult.demo.services import DEMO_PASSWORD, load_demo
 from consult.extensions import db as _db
 from consult.extensions import limiter
-from tests.browser.conftest import format_violations, run_axe
+from tests.browser.conftest import ARTIFACTS, format_violations, run_axe
 from tests.browser.test_pages import DIRECTION, PHONE, horizontal_overflow
 from tests.conftest import _empty_tables
 
 READERS = {"public": None, "member": "member@example.org", "secretariat": "secretariat@example.org"}
-LANGS = ("ar", "en")
+LANGS = ("ar", "en", "fr")
 PER_ROUTE = 2  # at most, per route rule: its address without and with a query string, say
 DOWNLOADS = (".pdf", ".ics", ".csv", ".json", ".xlsx", ".docx")
 # Routes that answer with a file rather than a page, whatever their address looks like.
@@ -31,7 +38,8 @@ FILE_ENDPOINTS = {"review.attachment", "submissions.attachment", "meetings.agend
                   "reports.stylesheet", "static"}
 # Pages each reader must reach by following links: proof that the crawl really went everywhere.
 KEY_PAGES = {
-    "public": {"consultations.index", "consultations.show", "consultations.submit", "meetings.index", "meetings.show",
+    "public": {"consultations.index", "consultations.show", "consultations.submit", "submissions.links",
+               "meetings.index", "meetings.show",
                "reports.index", "membership.roster", "membership.apply", "auth.login", "main.timezone"},
     "member": {"consultations.submit", "meetings.show", "meetings.actions", "meetings.feed", "reports.index",
                "membership.roster", "membership.directory", "membership.my_listing", "review.queue", "auth.account"},
@@ -39,8 +47,9 @@ KEY_PAGES = {
                     "membership_admin.manage", "membership_admin.history", "membership_admin.application",
                     "consultations_admin.manage", "consultations_admin.reviewers", "reports.index",
                     "reports.workspace", "reports.preview", "meetings.edit", "meetings.agenda_page",
-                    "meetings.invitations"},
+                    "meetings.invitations", "mail.outbox"},
 }
+SCREENSHOTS = ARTIFACTS / "every-page-ar-360"
 # A page must not take this long to show (all pages come from the loopback server).
 PAGE_TIMEOUT_MS = 15_000
 
@@ -96,7 +105,7 @@ def links_on(page):
         "a[href]", "links => links.filter(a => !a.hasAttribute('download')).map(a => a.href)")
 
 
-def crawl(page, live_server, adapter, lang):
+def crawl(page, live_server, adapter, lang, reader):
     """Visit every page reachable from /<lang>/; return ({endpoint: [paths]}, [problems])."""
     origin = urlsplit(live_server)
     start = f"/{lang}/"
@@ -115,6 +124,9 @@ def crawl(page, live_server, adapter, lang):
             raise
         endpoint = route_of(adapter, urlsplit(path).path)
         checked.setdefault(endpoint, []).append(path)
+        if lang == "ar" and len(checked[endpoint]) == 1:  # one look at each Arabic page on a phone, for people
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{reader}-{endpoint}.png"), full_page=True)
         problems += [f"{path}: {problem}" for problem in check_page(page, response, lang)]
         for href in links_on(page):
             url = urlsplit(href)
@@ -150,7 +162,89 @@ def check_page(page, response, lang):
     overflow = horizontal_overflow(page)
     if overflow["scrollWidth"] > PHONE["width"]:
         problems.append(f"wider than a phone: {overflow}")
+    problems += layout_problems(page)
     return problems
+
+
+# Run in the page: every element whose content does not fit its box, every word broken across lines, every
+# table that does not stack its rows. Elements that are not drawn, or drawn as 1 px (visually hidden labels),
+# are left out; form controls scroll their own text.
+LAYOUT_CHECK = r"""() => {
+    const width = document.documentElement.clientWidth;
+    const out = [];
+    const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+        (el.classList.length ? '.' + [...el.classList].join('.') : '') + ' "' + (el.textContent || '').trim().slice(0, 40) + '"';
+    const skipTags = new Set(['INPUT', 'TEXTAREA', 'SELECT', 'OPTION', 'SCRIPT', 'STYLE', 'svg', 'IMG', 'BR']);
+    const drawn = el => { const r = el.getBoundingClientRect(); return r.width > 1 && r.height > 1; };
+    // Inside a visually hidden box (1 px, clipped: a table's header row on a phone, a label for screen readers).
+    const hiddenBox = new Map();
+    const insideHidden = el => {
+        const p = el.parentElement;
+        if (!p || p === document.body) return false;
+        if (!hiddenBox.has(p)) hiddenBox.set(p, !drawn(p) && getComputedStyle(p).overflow !== 'visible' || insideHidden(p));
+        return hiddenBox.get(p);
+    };
+    const inScroller = el => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; } return false; };
+    for (const el of document.body.querySelectorAll('*')) {
+        if (skipTags.has(el.tagName) || !drawn(el) || insideHidden(el)) continue;
+        const style = getComputedStyle(el);
+        if (style.visibility === 'hidden') continue;
+        const r = el.getBoundingClientRect();
+        if (!inScroller(el) && (r.right > width + 0.5 || r.left < -0.5)) out.push('sticks out of the screen: ' + name(el));
+        if (style.display === 'inline' || el.clientWidth === 0) continue;
+        if (el.scrollWidth > el.clientWidth + 1) {
+            if (style.overflowX === 'auto' || style.overflowX === 'scroll') {
+                if (el.tabIndex < 0) out.push('scroll container the keyboard cannot reach: ' + name(el));
+            } else {
+                out.push('content wider than its box (' + el.scrollWidth + ' > ' + el.clientWidth + '): ' + name(el));
+            }
+        }
+    }
+    for (const table of document.body.querySelectorAll('table')) {
+        if (!drawn(table)) continue;
+        const cells = [...table.querySelectorAll('tbody td, tbody th')].filter(drawn);
+        if (cells.length && cells.some(c => getComputedStyle(c).display === 'table-cell'))
+            out.push('table rows not stacked: ' + name(table));
+    }
+    for (const list of document.body.querySelectorAll('dl')) {
+        for (const term of list.querySelectorAll(':scope > dt, :scope > div > dt')) {
+            const value = term.nextElementSibling;
+            if (!value || !drawn(term) || !drawn(value)) continue;
+            const t = term.getBoundingClientRect(), v = value.getBoundingClientRect();
+            const beside = t.top < v.bottom - 2 && v.top < t.bottom - 2;
+            if (beside && t.width > list.getBoundingClientRect().width / 2)
+                out.push('fact list label takes more than half the width: ' + name(term));
+        }
+    }
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let words = 0;
+    for (let node = walker.nextNode(); node && words < 20000; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        if (!parent || skipTags.has(parent.tagName) || parent.closest('[aria-hidden=true], .review-hidden, .minutes-hidden')) continue;
+        const text = node.textContent;
+        const pattern = /\S{2,}/g;
+        let match;
+        while ((match = pattern.exec(text)) !== null) {
+            words += 1;
+            range.setStart(node, match.index);
+            range.setEnd(node, match.index + match[0].length);
+            const rects = [...range.getClientRects()].filter(rect => rect.width > 0);
+            if (rects.length < 2) continue;
+            // A compound's line may end at its hyphen ("bénéficient-/ils"), a code's may not ("RLAB-/2026-0018").
+            if (match[0].includes('-') && !/\d/.test(match[0])) continue;
+            const first = rects[0];
+            if (rects.some(rect => rect.top >= first.bottom - 2 || rect.bottom <= first.top + 2))
+                out.push('word broken across lines: "' + match[0].slice(0, 40) + '" in ' + name(parent));
+        }
+    }
+    return [...new Set(out)].slice(0, 15);
+}"""
+
+
+def layout_problems(page):
+    return page.evaluate(LAYOUT_CHECK)
 
 
 @pytest.mark.parametrize("reader", list(READERS))
@@ -162,7 +256,7 @@ def test_every_page_reachable_by_a_reader(new_page, live_server, app, reader, bl
     adapter = app.url_map.bind("127.0.0.1")
     reached, problems, counts = set(), [], {}
     for lang in LANGS:
-        checked, lang_problems = crawl(page, live_server, adapter, lang)
+        checked, lang_problems = crawl(page, live_server, adapter, lang, reader)
         counts[lang] = sum(len(paths) for paths in checked.values())
         reached |= set(checked)
         problems += lang_problems

@@ -263,7 +263,7 @@ def test_manage_lists_drafts_and_counts_by_status(secretariat_client, create_con
     page = secretariat_client.get("/en/consultations/manage").get_data(as_text=True)
     assert "draft-call" in page and SLUG in page
     row = page.split(f'dir="ltr">{SLUG}</bdi>')[1].split("</tr>")[0]
-    cells = [cell.strip() for cell in row.split("<td>")[3:9]]
+    cells = [cell.strip().split(">", 1)[1] for cell in row.split("<td ")[3:9]]
     # received, screened, included, excluded, withdrawn, drafts
     assert [cell.split("</td>")[0] for cell in cells] == ["0", "0", "2", "1", "0", "0"]
 

@@ -192,3 +192,28 @@ def test_withdraw_asks_first_mails_and_can_be_undone_until_the_deadline(reviewed
     _db.session.expire_all()
     assert result.submission.status == "received"
     assert 'name="good_practices"' in client.get(link).get_data(as_text=True)
+
+
+def test_a_call_closed_early_states_the_real_closing_moment(create_consultation, secretariat, client):
+    """Issue 15, point 7: closed on the day the secretariat closed it, not "the deadline was" a later date;
+    the submitter's link still shows their submission, with the secretariat's address."""
+    consultation = create_consultation(slug="early", reference_prefix="EARLY")
+    result = services.submit(consultation, {
+        "org_name": "Org", "constituency": "civil_society", "country": "JO", "contact_name": "C",
+        "contact_email": "c@example.org", "language": "en", "objectives": [7], "good_practices": "Early text.",
+        "confidentiality": "public"})
+    deadline = consultation.closes_at.strftime("%Y")
+    services.save_consultation(consultation, actor=secretariat, status="closed")
+    _db.session.expire_all()
+    assert consultation.closed_at is not None and consultation.closing_moment < consultation.closes_at
+    form = client.get(f"/en/consultations/{consultation.slug}/submit").get_data(as_text=True)
+    assert "closed this call on" in form and "The deadline was" not in form
+    assert "Closed early" in client.get(f"/en/consultations/{consultation.slug}/").get_data(as_text=True)
+    page = client.get(f"/en/submissions/{result.token}/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Early text." in html and "secretariat@example.org" in html
+    assert deadline  # (the year of the deadline is not asserted on: the closing moment is today)
+    # Reopened: the early close is forgotten, the deadline rules again.
+    services.save_consultation(consultation, actor=secretariat, status="open")
+    _db.session.expire_all()
+    assert consultation.closed_at is None and consultation.closing_moment == consultation.closes_at

@@ -35,6 +35,50 @@ def read_csv(data):
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
+DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_cells(data):
+    """The cells that start like a formula when the CSV is read with "," and with ";" as the separator
+    (Excel in English, and in French or Arabic settings)."""
+    text = data.decode("utf-8-sig")
+    found = []
+    for delimiter in (",", ";"):
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            found += [(delimiter, cell) for cell in row if cell.startswith(DANGEROUS_STARTS)]
+    return found
+
+
+NASTY = ["a;=1+1;b", "x,=HYPERLINK(\"http://evil.example\")", "tab\t=1", "line\n@SUM(A1)", 'q;"=1+1',
+         "a; -2+3", "cr\r+1", "a;\t=b", " =1", "=;=,=", '"=1"', "a,\"\"=1"]
+
+
+def test_csv_guard_holds_wherever_a_spreadsheet_cuts_the_cells():
+    import random
+
+    rows = [{"value": value} for value in NASTY]
+    generator = random.Random(16)
+    alphabet = ["a", "=", "+", "-", "@", "\t", "\r", "\n", ",", ";", '"', " ", "'"]
+    rows += [{"value": "".join(generator.choice(alphabet) for _ in range(generator.randint(1, 10)))}
+             for _ in range(3000)]
+    data = exports.csv_table(["value"], rows)
+    assert formula_cells(data) == []
+    # Every field is quoted, and the values come back whole (with the quotes added before formulas).
+    assert exports.csv_table(["a", "b"], [{"a": "x", "b": 1}]) == '\ufeff"a","b"\r\n"x","1"\r\n'.encode("utf-8")
+    back = [row["value"] for row in read_csv(data)]
+    assert [value.replace("'", "") for value in back] == [row["value"].replace("'", "") for row in rows]
+
+
+def test_exported_csv_has_no_formula_cells_with_either_separator(planted, secretariat, secretariat_client):
+    for number, value in enumerate(NASTY):
+        make_submission(planted["consultation"], "included", secretariat, org_name=value.replace("\n", " "),
+                        contact_email=f"nasty{number}@example.org", challenges=value, recommendations=f"ok; {value}")
+    response = export_via_page(secretariat_client, "csv")
+    assert formula_cells(response.data) == []
+    for audience in ("members", "public"):
+        assert formula_cells(exports.export(planted["consultation"], audience, "csv").data) == []
+
+
 def xlsx_text(data):
     """Every string of the workbook, as text: shared strings, inline strings and the sheets' XML."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -127,13 +127,24 @@ def test_a_change_sends_the_updated_invite_and_a_cancellation(secretariat_client
     from consult.meetings import services
 
     meeting = create_meeting(visibility="members")
-    services.invite_members(meeting, [member])
-    db.session.commit()
+    from consult.mail import services as mail
+
+    services.invite_and_notify(meeting, [member])
+    mail.deliver()
+    show = f"/en/meetings/{meeting.id}/"
     form = {"title_en": "Advisory group meeting", "kind": "virtual", "timezone": "Africa/Cairo",
             "starts_at": "2026-12-10T10:00", "ends_at": "2026-12-10T12:00", "languages": ["ar"],
             "visibility": "members", "status": "scheduled", "join_url": JOIN}
     assert post_form(secretariat_client, f"/en/meetings/{meeting.id}/edit", form).status_code == 302
+    assert "Send the update to 1 invitee<" in secretariat_client.get(show).get_data(as_text=True)
+    assert post_form(secretariat_client, f"/en/meetings/{meeting.id}/send-update", {}, get_url=show).status_code == 302
     assert post_form(secretariat_client, f"/en/meetings/{meeting.id}/edit", {**form, "status": "cancelled"}).status_code == 302
+    assert "Send the cancellation to 1 invitee<" in secretariat_client.get(show).get_data(as_text=True)
+    assert post_form(secretariat_client, f"/en/meetings/{meeting.id}/send-update", {}, get_url=show).status_code == 302
+    assert "Send the" not in secretariat_client.get(show).get_data(as_text=True)
+    mail.deliver()
+    assert [message["Subject"] for message in smtp.messages] == [
+        "Invitation: Advisory group meeting", "Updated: Advisory group meeting", "Cancelled: Advisory group meeting"]
     methods, sequences, uids = [], [], set()
     for message in smtp.messages:
         assert message["To"] == member.email
@@ -142,5 +153,5 @@ def test_a_change_sends_the_updated_invite_and_a_cancellation(secretariat_client
         methods.append(part.get_param("method"))
         sequences.append(int(event["SEQUENCE"]))
         uids.add(str(event["UID"]))
-    assert methods == ["REQUEST", "CANCEL"]
-    assert sequences == sorted(set(sequences)) and len(uids) == 1
+    assert methods == ["REQUEST", "REQUEST", "CANCEL"]
+    assert sequences == [sequences[0], sequences[0] + 1, sequences[0] + 2] and len(uids) == 1

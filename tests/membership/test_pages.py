@@ -120,6 +120,17 @@ def test_roster_csv_read_back_keeps_arabic_and_neutralises_formulas(secretariat_
     assert rows[0]["gender"] == "female" and rows[0]["subregion"] == "mashreq"
 
 
+def test_roster_csv_has_no_formula_cells_with_either_separator(secretariat_client, create_term, create_user,
+                                                               create_organisation):
+    from tests.consultations.test_exports import formula_cells
+
+    user = create_user(email="semi@example.org", name="Amina;=cmd|' /C calc'!A0")
+    create_term(user=user, seat=1, gender="female",
+                organisation=create_organisation("Réseau, -1+1;@SUM(A1)", country="JO", acronym="a;\t=1"))
+    data = secretariat_client.get("/en/group/manage/roster.csv").get_data()
+    assert formula_cells(data) == []
+
+
 def test_roster_json_and_the_cli(app, create_term, create_user, tmp_path, today):
     create_term(seat=1, name="ليلى حداد", email="laila@example.org")
     create_term(seat=2, name="Past One", email="past@example.org",

@@ -1,5 +1,6 @@
 """The rules of the group: one organisation per normalised name, one seat per person at a time, declarations
 before a term starts, balance warnings, reminders sent once."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -169,6 +170,17 @@ def test_balance_page_draws_svg_without_styles(secretariat_client, create_term):
         assert html.count("<svg") == 5
         assert "style=" not in html and "<script" not in html.split("</head>")[1]
         assert 'fill="#' in html
+
+
+def test_balance_bars_are_shares_of_the_group(secretariat_client, create_term):
+    create_term(seat=1, gender="female", email="w@example.org")
+    for seat in range(2, 11):
+        create_term(seat=seat, gender="male", email=f"m{seat}@example.org")
+    html = secretariat_client.get("/en/group/balance").get_data(as_text=True)
+    gender = html.split('id="chart-gender-title"')[1].split("</svg>")[0]
+    lengths = [int(value) for value in re.findall(r'<rect x="[\d.]+" y="\d+" width="(\d+)"', gender)]
+    # 480 wide, 230 for labels, 40 for the count, 10 spare: 200 px is 100 %.
+    assert sorted(lengths)[-2:] == [20, 180], lengths
 
 
 def test_term_reminders_are_sent_once_per_threshold(app, create_term, create_user, today):

@@ -1,0 +1,35 @@
+"""The base of every form: single-line fields hold one line.
+
+A text input (StringField and its kinds, not TextAreaField, not passwords) loses its format characters
+(text.strip_format: bidi overrides and other invisible characters), then refuses line breaks and
+control characters with a message in the reader's language. Multi-line fields keep their line breaks.
+"""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+from .text import has_line_break_or_control, strip_format
+
+SINGLE_LINE_MESSAGE = _l("Please write this on one line, without line breaks or control characters.")
+
+
+def is_single_line(field):
+    return isinstance(field, StringField) and not isinstance(field, (TextAreaField, PasswordField))
+
+
+def single_line(form, field):
+    """The shared validator: used by ConsultForm for every single-line field, usable on its own."""
+    if isinstance(field.data, str) and has_line_break_or_control(field.data):
+        raise ValidationError(SINGLE_LINE_MESSAGE)
+
+
+class ConsultForm(FlaskForm):
+    def validate(self, extra_validators=None):
+        extra = dict(extra_validators or {})
+        for name, field in self._fields.items():
+            if is_single_line(field):
+                if isinstance(field.data, str):
+                    field.data = strip_format(field.data)
+                extra[name] = [*extra.get(name, ()), single_line]
+        return super().validate(extra_validators=extra)
