@@ -1,6 +1,6 @@
 """Forms of the synthesis pages: assigning rapporteurs, drafting a chapter, commenting, approving."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from ..forms import ConsultForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
@@ -11,17 +11,17 @@ from .services import COMMENT_LIMIT, SYNTHESIS_LIMIT
 TOO_LONG = _l("At most %(max)d characters.")
 
 
-class AssignForm(FlaskForm):
+class AssignForm(ConsultForm):
     objective = SelectField(_l("Objective"), coerce=int, validators=[InputRequired(message=_l("Choose an objective."))])
     member = SelectField(_l("Member"), coerce=int, validators=[InputRequired(message=_l("Choose a member."))])
 
 
-class UnassignForm(FlaskForm):
+class UnassignForm(ConsultForm):
     objective = IntegerField(validators=[InputRequired(), NumberRange(1, 23)])
     member = IntegerField(validators=[InputRequired(), NumberRange(1, 2**31 - 1)])
 
 
-class DraftForm(FlaskForm):
+class DraftForm(ConsultForm):
     lang = RadioField(_l("Language of the draft"), validators=[InputRequired(message=_l("Choose a language."))],
                       choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
     synthesis = TextAreaField(_l("Synthesis (a few paragraphs, separated by an empty line)"),
@@ -35,13 +35,13 @@ class DraftForm(FlaskForm):
     quotes = SelectMultipleField(_l("Featured quotes (3 to 10)"), choices=[], validate_choice=False)
 
 
-class CommentForm(FlaskForm):
+class CommentForm(ConsultForm):
     text = TextAreaField(_l("Your comment"), validators=[
         InputRequired(message=_l("Write a comment.")), Length(max=COMMENT_LIMIT, message=TOO_LONG)],
         render_kw={"rows": 4, "maxlength": COMMENT_LIMIT})
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(ConsultForm):
     version = HiddenField(validators=[InputRequired()])
 
 

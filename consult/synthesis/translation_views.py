@@ -3,7 +3,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
+from ..forms import ConsultForm
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
@@ -28,7 +28,7 @@ ERRORS.update({
 LIMIT = 2 * services.SYNTHESIS_LIMIT
 
 
-class ChapterTranslationForm(FlaskForm):
+class ChapterTranslationForm(ConsultForm):
     synthesis = TextAreaField(_l("Synthesis"), validators=[Length(max=LIMIT)], render_kw={"rows": 10})
     key_messages = TextAreaField(_l("Key messages (one per line)"), validators=[Length(max=16000)], render_kw={"rows": 4})
     recommendations = TextAreaField(_l("Recommendations (one per line)"), validators=[Length(max=16000)],
@@ -36,13 +36,13 @@ class ChapterTranslationForm(FlaskForm):
     confirm = BooleanField(_l("The translation is checked: confirm it"))
 
 
-class QuoteTranslationForm(FlaskForm):
+class QuoteTranslationForm(ConsultForm):
     text = TextAreaField(_l("Translation"), validators=[InputRequired(message=_l("Write the translation.")),
                                                         Length(max=LIMIT)], render_kw={"rows": 5})
     confirm = BooleanField(_l("The translation is checked: confirm it"))
 
 
-class TranslatorForm(FlaskForm):
+class TranslatorForm(ConsultForm):
     lang = SelectField(_l("Language"), choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
     member = SelectField(_l("Member"), coerce=int, validators=[InputRequired(message=_l("Choose a member."))])
 
@@ -125,7 +125,7 @@ def translate_chapter(slug, tlang, objective):
 def machine_chapter(slug, tlang, objective):
     consultation = _call_or_404(slug)
     _may_or_403(consultation, _lang_or_404(tlang))
-    if not FlaskForm().validate_on_submit():
+    if not ConsultForm().validate_on_submit():
         abort(400)
     try:
         service.machine_fill_chapter(consultation, objective, tlang, current_user)
