@@ -58,6 +58,10 @@ def create_app(config=None):
     from .reports.views import bp as reports_bp
     from .membership.admin import bp as membership_admin_bp
     from .membership.views import bp as membership_bp
+    from .opendata.views import api_bp as opendata_api_bp
+    from .opendata.views import bp as opendata_bp
+    from .synthesis import translation_views  # noqa: F401 (its routes are on the synthesis blueprint)
+    from .synthesis.views import bp as synthesis_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/<lang>")
@@ -72,6 +76,9 @@ def create_app(config=None):
     app.register_blueprint(membership_admin_bp, url_prefix="/<lang>")
     app.register_blueprint(mail_bp, url_prefix="/<lang>")
     app.register_blueprint(api_bp, url_prefix="/api")
+    app.register_blueprint(opendata_bp, url_prefix="/<lang>")
+    app.register_blueprint(synthesis_bp, url_prefix="/<lang>")
+    app.register_blueprint(opendata_api_bp, url_prefix="/api")
 
     from .cli import consult_cli
 

@@ -93,12 +93,15 @@ def report_json(report):
         "consultation": report.consultation.slug,
         "title": {lang: (report.consultation.title or {}).get(lang) or None for lang in LANGUAGES},
         "lang": report.lang,
+        "part": report.part,
         "published_at": _moment(report.published_at, zone),
         "prepared_at": _moment(report.finished_at, zone),
         "pages": report.pages,
         "size": report.size,
         "sha256": report.sha256,
         "url": external_url("reports.download", report_id=report.id, lang=report.lang),
+        "docx_url": (external_url("reports.download_docx", report_id=report.id, lang=report.lang)
+                     if report.docx_name else None),
     }
 
 

@@ -22,6 +22,7 @@ from .meetings.models import (  # noqa: F401
     Minutes,
 )
 from .reports.models import Report, ReportSetup  # noqa: F401
+from .synthesis.models import Chapter, ChapterComment, ChapterTranslation, ChapterVersion, Rapporteur, Translator  # noqa: F401,E501
 from .membership.models import (  # noqa: F401
     Application,
     GroupSettings,

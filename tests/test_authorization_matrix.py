@@ -185,6 +185,7 @@ TABLE = {
     # ---- reports
     "reports.index GET": EVERYONE,
     "reports.download GET": EVERYONE,  # the published report
+    "reports.download_docx GET": R(404, 404, 404, 404, 404),  # it is the annex: no Word version
     "reports.stylesheet GET": EVERYONE,
     # The closed call's report: its workspace, preview and builds.
     "reports.workspace GET": R(LOGIN, LOGIN, 403, 403, 200, slug="closed_slug"),
@@ -228,7 +229,29 @@ TABLE = {
     "membership_admin.call_edit POST": SECRETARIAT_FORM_REJECTED,
     "membership_admin.application GET": SECRETARIAT,
     "membership_admin.application POST": SECRETARIAT_FORM_REJECTED,
+    # ---- the group's synthesis of the closed call (objective 7 has input)
+    "synthesis.rapporteurs GET": R(LOGIN, LOGIN, 403, 403, 200, slug="closed_slug"),
+    "synthesis.rapporteurs POST": R(LOGIN, LOGIN, 403, 403, 400, slug="closed_slug"),  # nobody chosen
+    "synthesis.unassign POST": R(LOGIN, LOGIN, 403, 403, 400, slug="closed_slug"),
+    "synthesis.chapters GET": R(LOGIN, LOGIN, 200, 200, 200, slug="closed_slug"),
+    "synthesis.chapter GET": R(LOGIN, LOGIN, 200, 200, 200, slug="closed_slug", objective=7),
+    "synthesis.add_comment POST": R(LOGIN, LOGIN, 400, 400, 400, slug="closed_slug", objective=7),  # empty
+    "synthesis.approve POST": R(LOGIN, LOGIN, 403, 403, 400, slug="closed_slug", objective=7),
+    "synthesis.edit GET": R(LOGIN, LOGIN, 403, 403, 200, slug="closed_slug", objective=7),  # rapporteurs only
+    "synthesis.edit POST": R(LOGIN, LOGIN, 403, 403, 400, slug="closed_slug", objective=7),
+    "synthesis.versions GET": R(LOGIN, LOGIN, 200, 200, 200, slug="closed_slug", objective=7),
+    # Translating the main report: the secretariat and the translators it names (none here).
+    "synthesis.translations GET": R(LOGIN, LOGIN, 403, 403, 200, slug="closed_slug"),
+    "synthesis.translations POST": R(LOGIN, LOGIN, 403, 403, 400, slug="closed_slug"),  # nobody chosen
+    "synthesis.translation_workspace GET": R(LOGIN, LOGIN, 403, 403, 200, slug="closed_slug"),
+    "synthesis.translate_chapter GET": R(LOGIN, LOGIN, 403, 403, 404, slug="closed_slug"),  # no approved chapter
+    "synthesis.translate_chapter POST": R(LOGIN, LOGIN, 403, 403, 404, slug="closed_slug"),
+    "synthesis.machine_chapter POST": R(LOGIN, LOGIN, 403, 403, 303, slug="closed_slug"),  # none configured: said so
+    "synthesis.translate_quote POST": R(LOGIN, LOGIN, 403, 403, 404, slug="closed_slug"),  # another call's submission
     # ---- open data
+    "opendata.data_csv GET": R(200, 200, 200, 200, 200, slug="closed_slug"),  # a report of it is published
+    "opendata.dictionary GET": R(200, 200, 200, 200, 200, slug="closed_slug"),
+    "opendata_api.submissions_json GET": R(200, 200, 200, 200, 200, slug="closed_slug"),
     "api.consultations_list GET": EVERYONE,
     "api.meetings_list GET": EVERYONE,
     "api.reports_list GET": EVERYONE,
@@ -281,6 +304,9 @@ VARIANTS = [
     ("an unknown stylesheet", "reports.stylesheet GET", R(404, 404, 404, 404, 404, name="../config.py")),
     ("the roster as JSON", "membership_admin.export GET", R(LOGIN, LOGIN, 403, 403, 200, fmt="json")),
     ("an unknown language", "consultations.index GET", R(404, 404, 404, 404, 404, lang="de")),
+    ("no open data before a report is published", "opendata.data_csv GET", R(404, 404, 404, 404, 404)),
+    ("no chapter for an objective without input", "synthesis.chapter GET",
+     R(LOGIN, LOGIN, 404, 404, 404, slug="closed_slug", objective=23)),
 ]
 
 
@@ -410,7 +436,7 @@ def world(app, create_consultation, create_user, member, secretariat, report_cal
         "invitation_id": observer.id,
         "term_id": term.id, "organisation_id": term.organisation_id, "call_id": call.id,
         "draft_call_id": draft_nomination_call.id, "application_id": application.id,
-        "filename": "consult.css", "message_id": failed_mail.id,
+        "filename": "consult.css", "message_id": failed_mail.id, "objective": 7, "tlang": "fr",
     }
     tokens = {
         "submission": {"submitter": own_token, "spare": spare_token, "expired": expired_token},

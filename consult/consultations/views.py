@@ -67,8 +67,11 @@ def show(slug):
     from ..reports.services import published_of
 
     consultation = _consultation_or_404(slug)
+    from ..opendata import services as opendata
+
     reports = [] if consultation.is_accepting() else published_of(consultation)
-    return render_template("consultations/show.html", consultation=consultation, reports=reports)
+    return render_template("consultations/show.html", consultation=consultation, reports=reports,
+                           open_data=opendata.is_open(consultation))
 
 
 @bp.route("/consultations/<slug>/submit", methods=["GET", "POST"])

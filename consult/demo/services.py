@@ -5,6 +5,7 @@ from .consultations import load_consultations
 from .meetings import load_meetings
 from .reports import load_reports
 from .membership import load_membership
+from .synthesis import load_synthesis
 
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_USERS = (
@@ -25,5 +26,6 @@ def load_demo():
     lines += load_meetings()
     lines += load_reports()
     lines += load_membership()
+    lines += load_synthesis()
     lines.append(f"demo accounts: {', '.join(e for e, *_ in DEMO_USERS)} (password: {DEMO_PASSWORD})")
     return lines

@@ -14,9 +14,13 @@ report_cli = AppGroup("report", help="Input reports of calls for input.")
 @report_cli.command("build")
 @click.argument("slug")
 @click.option("--lang", type=click.Choice(LANGUAGES), required=True, help="Language of the report.")
+@click.option("--part", type=click.Choice(("main", "annex")), default="main", show_default=True,
+              help="The main report (the group's synthesis) or the annex (the compendium of input).")
+@click.option("--format", "fmt", type=click.Choice(("pdf", "docx")), default="pdf", show_default=True,
+              help="PDF, or Word (the main report only).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
-              help="Where to write the PDF ('-' for standard output).")
-def build(slug, lang, output):
+              help="Where to write the file ('-' for standard output).")
+def build(slug, lang, part, fmt, output):
     """Build the input report of call SLUG (or take the stored one if nothing has changed)."""
     from ..consultations import services as consultations
     from . import services
@@ -25,20 +29,22 @@ def build(slug, lang, output):
         consultation = consultations.get_consultation(slug, include_drafts=True)
     except consultations.NotFound:
         raise click.BadParameter(f"no call has the slug {slug!r}.", param_hint="SLUG") from None
+    if fmt == "docx" and part != "main":
+        raise click.BadParameter("the Word version exists for the main report only.", param_hint="--format")
     try:
-        report, reused = services.build_now(consultation, lang)
+        report, reused = services.build_now(consultation, lang, part=part)
     except services.NotClosed:
         raise click.ClickException(f"{slug} still accepts submissions: build its report once it closes.") from None
     if not report.is_ready:
         raise click.ClickException(f"the build failed ({report.error or report.status}); see the log.")
-    with open(services.file_path(report), "rb") as source:
+    with open(services.docx_path(report) if fmt == "docx" else services.file_path(report), "rb") as source:
         if output == "-":
             shutil.copyfileobj(source, sys.stdout.buffer)
         else:
             with open(output, "wb") as target:
                 shutil.copyfileobj(source, target)
     how = "stored report, inputs unchanged" if reused else f"built in {report.seconds:.1f} s"
-    click.echo(f"{slug} ({lang}): {report.pages} pages, {report.size} bytes, {how}; Arabic set in "
+    click.echo(f"{slug} ({lang}, {part}, {fmt}): {report.pages} pages, {report.size} bytes, {how}; Arabic set in "
                f"{report.arabic_face}; report {report.id}", err=True)
 
 

@@ -34,7 +34,7 @@ from .models import ReportSetup
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 # Every file whose change changes a report; with the language's compiled catalog.
-TEMPLATE_FILES = ("templates/reports/report.html", "templates/pdf/base.html", "templates/pdf/pdf.css",
+TEMPLATE_FILES = ("templates/reports/report.html", "templates/reports/_cover.html", "templates/pdf/base.html", "templates/pdf/pdf.css",
                   "templates/pdf/report.css", "consult/charts.py")
 NO_REGION = "none"
 REPORT_COLUMNS = (Submission.number, Submission.reference, Submission.status, Submission.org_name,

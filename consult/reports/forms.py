@@ -1,11 +1,13 @@
 """Forms of the report pages (secretariat only)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextAreaField
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from ..forms import ConsultForm
 from ..i18n import LANGUAGE_NAMES, LANGUAGES
+from .models import DEFAULT_LICENCE, LICENCES
 from .services import TEXT_LIMIT
 
 TOO_LONG = _l("At most %(max)d characters.")
@@ -26,6 +28,8 @@ class ReportTextsForm(ConsultForm):
     methodology_en = _text(_l("Methodology note in English"))
     methodology_fr = _text(_l("Methodology note in French"))
     arabic_digits = BooleanField(_l("Arabic report: page numbers and figures in Arabic-Indic digits (١٢٣)"))
+    licence = SelectField(_l("Licence of the call's open data"), default=DEFAULT_LICENCE,
+                          choices=[SelectChoice(code, name) for code, (name, _url) in LICENCES.items()])
     save = SubmitField(_l("Save the texts"))
 
     def texts(self, kind):
@@ -36,11 +40,17 @@ class ReportTextsForm(ConsultForm):
             getattr(self, f"summary_{lang}").data = (setup.summary or {}).get(lang, "")
             getattr(self, f"methodology_{lang}").data = (setup.methodology or {}).get(lang, "")
         self.arabic_digits.data = setup.arabic_digits
+        self.licence.data = setup.licence or DEFAULT_LICENCE
+
+
+PART_LABELS = {"main": _l("Main report (the group's synthesis)"), "annex": _l("Annex: compendium of input")}
 
 
 class BuildForm(ConsultForm):
     lang = RadioField(_l("Language of the report"), validators=[InputRequired(message=_l("Choose a language."))],
                       choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
+    part = RadioField(_l("Document"), default="main",
+                      choices=[SelectChoice(code, label) for code, label in PART_LABELS.items()])
     build = SubmitField(_l("Build the PDF"))
 
 

@@ -12,6 +12,15 @@ REPORT_STATUSES = ("queued", "building", "ready", "failed")
 PULL_REASONS = ("consent", "withdrawn", "excluded", "reopened", "superseded")
 # The stages a build goes through, in order; the page shows them as its progress.
 STAGES = ("queued", "collecting", "composing", "laying_out", "writing", "done")
+# The main report (the group's synthesis) and its annex (the compendium of every quotable submission).
+PARTS = ("main", "annex")
+# Licences the secretariat may give a call's open data (SPDX identifiers); CC BY 4.0 unless it chooses.
+LICENCES = {
+    "CC-BY-4.0": ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+    "CC-BY-SA-4.0": ("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/"),
+    "CC0-1.0": ("CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
+}
+DEFAULT_LICENCE = "CC-BY-4.0"
 
 
 class ReportSetup(db.Model):
@@ -24,6 +33,7 @@ class ReportSetup(db.Model):
     methodology: Mapped[dict] = mapped_column(JSON, default=dict)
     # Page numbers (and the report's figures) in Arabic-Indic digits when the report is in Arabic.
     arabic_digits: Mapped[bool] = mapped_column(Boolean, default=False)
+    licence: Mapped[str] = mapped_column(String(20), default=DEFAULT_LICENCE, server_default=DEFAULT_LICENCE)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -35,18 +45,22 @@ class Report(db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('queued', 'building', 'ready', 'failed')", name="status"),
         CheckConstraint("lang IN ('ar', 'en', 'fr')", name="lang"),
+        CheckConstraint("part IN ('main', 'annex')", name="part"),
         Index("ix_reports_lookup", "consultation_id", "lang", "input_hash"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
     lang: Mapped[str] = mapped_column(String(2))
+    part: Mapped[str] = mapped_column(String(5), default="main", server_default="main")
     # SHA-256 of everything the report is made of: same inputs, same report.
     input_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(10), default="queued")
     stage: Mapped[str] = mapped_column(String(20), default="queued")
     error: Mapped[str | None] = mapped_column(Text)
     stored_name: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The main report's Word version, made with the PDF from the same data (stored under a random name).
+    docx_name: Mapped[str | None] = mapped_column(String(64), unique=True)
     size: Mapped[int | None] = mapped_column()
     sha256: Mapped[str | None] = mapped_column(String(64))
     pages: Mapped[int | None] = mapped_column()
@@ -86,7 +100,11 @@ class Report(db.Model):
         return round(100 * STAGES.index(self.stage) / (len(STAGES) - 1)) if self.stage in STAGES else 0
 
     def download_name(self):
-        return f"input-report-{self.consultation.slug}-{self.lang}.pdf"
+        kind = "input-report" if self.part == "main" else "input-compendium"
+        return f"{kind}-{self.consultation.slug}-{self.lang}.pdf"
+
+    def docx_download_name(self):
+        return f"input-report-{self.consultation.slug}-{self.lang}.docx"
 
     def __repr__(self):
         return f"<Report {self.id} {self.lang} {self.status}>"

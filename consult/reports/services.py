@@ -18,10 +18,12 @@ from ..database import utcnow
 from ..extensions import db
 from ..i18n import LANGUAGES
 from . import content
-from .models import Report, ReportSetup
+from .models import DEFAULT_LICENCE, LICENCES, PARTS, Report, ReportSetup
 
 log = logging.getLogger(__name__)
 TEXT_LIMIT = 20_000  # characters per summary or methodology note, per language
+# What a build is when no part is named: the compendium, as every build was before the main report existed.
+DEFAULT_PART = "annex"
 
 
 class NotClosed(Exception):
@@ -40,15 +42,19 @@ def is_reportable(consultation, now=None):
 def setup_for(consultation):
     """The call's report texts and settings (an unsaved empty one before the first save)."""
     return db.session.get(ReportSetup, consultation.id) or ReportSetup(
-        consultation_id=consultation.id, summary={}, methodology={}, arabic_digits=False)
+        consultation_id=consultation.id, summary={}, methodology={}, arabic_digits=False, licence=DEFAULT_LICENCE)
 
 
-def save_setup(consultation, actor, summary, methodology, arabic_digits):
-    """`summary` and `methodology` are {lang: text}; empty texts are dropped."""
+def save_setup(consultation, actor, summary, methodology, arabic_digits, licence=None):
+    """`summary` and `methodology` are {lang: text}; empty texts are dropped. `licence`: of the open data."""
     setup = setup_for(consultation)
     setup.summary = {lang: text.strip() for lang, text in summary.items() if lang in LANGUAGES and text.strip()}
     setup.methodology = {lang: text.strip() for lang, text in methodology.items() if lang in LANGUAGES and text.strip()}
     setup.arabic_digits = bool(arabic_digits)
+    if licence is not None:
+        if licence not in LICENCES:
+            raise ValueError(f"unknown licence {licence!r}")
+        setup.licence = licence
     setup.updated_by_id = actor.id if actor else None
     db.session.add(setup)
     audit.record(actor, "report.texts", consultation, languages=sorted(set(setup.summary) | set(setup.methodology)))
@@ -76,20 +82,46 @@ def render_html(gathered, preview=False, stylesheet_base=""):
     lang = data["lang"]
     number, percent = _number_formatter(lang, data["arabic_digits"])
     return render_template(
-        "reports/report.html", report=data, doc_title=data["call"]["title"], doc_title_lang=data["call"]["title_lang"],
+        "reports/main.html" if data.get("part") == "main" else "reports/report.html", report=data, doc_title=data["call"]["title"], doc_title_lang=data["call"]["title_lang"],
         arabic_digits=data["arabic_digits"], preview=preview, stylesheet_base=stylesheet_base,
         num=number, percent=percent, bar=charts.bar, columns=charts.columns,
         language_name=lambda code: content.language_name(code, lang),
         prepared=format_date(utcnow(), "long", locale=lang), **pdf.template_helpers())
 
 
-def preview_html(consultation, lang, stylesheet_base):
+def gather(consultation, lang, part=DEFAULT_PART):
+    """The data of one part of the report: the main report (the group's synthesis) or the annex (the
+    compendium of every quotable submission). Call inside force_locale(lang)."""
+    if part == "main":
+        from ..synthesis import report as main_report
+        return main_report.gather(consultation, lang)
+    if part != "annex":
+        raise ValueError(f"unknown part {part!r}")
+    return content.gather(consultation, lang)
+
+
+def preview_html(consultation, lang, stylesheet_base, part=DEFAULT_PART):
     with force_locale(lang):
-        return render_html(content.gather(consultation, lang), preview=True, stylesheet_base=stylesheet_base)
+        return render_html(gather(consultation, lang, part), preview=True, stylesheet_base=stylesheet_base)
+
+
+def render_docx(gathered):
+    """The Word version of a main report, from the very data of its PDF. Call inside force_locale(lang)."""
+    from ..synthesis import docx
+
+    data = gathered.content
+    number, _percent = _number_formatter(data["lang"], data["arabic_digits"])
+    return docx.render(data, pdf_title(data), format_date(utcnow(), "long", locale=data["lang"]), number)
+
+
+def docx_path(report):
+    return uploads.path_of(report.docx_name) if report.docx_name else None
 
 
 def pdf_title(data):
     from flask_babel import gettext as _
+    if data.get("part") == "main":
+        return _("Report of the advisory group: %(call)s", call=data["call"]["title"])
     return _("Input report: %(call)s", call=data["call"]["title"])
 
 
@@ -111,49 +143,49 @@ def _expire_stale(reports, now):
         db.session.commit()
 
 
-def _matching(consultation, lang, input_hash):
+def _matching(consultation, lang, input_hash, part=DEFAULT_PART):
     """Builds with these inputs that may be reused: a pulled build never is."""
     return db.session.scalars(
         select(Report).where(Report.consultation_id == consultation.id, Report.lang == lang,
-                             Report.input_hash == input_hash, Report.status != "failed",
+                             Report.input_hash == input_hash, Report.status != "failed", Report.part == part,
                              Report.pulled_at.is_(None))
         .order_by(Report.id.desc())).all()
 
 
-def _find_or_queue(consultation, lang, actor, now):
+def _find_or_queue(consultation, lang, actor, now, part=DEFAULT_PART):
     """(report, reused, created): the stored or under-way report with these inputs, else a new queued one."""
     if not is_reportable(consultation, now):
         raise NotClosed(consultation.slug)
     with force_locale(lang):
-        gathered = content.gather(consultation, lang)
-    existing = _matching(consultation, lang, gathered.input_hash)
+        gathered = gather(consultation, lang, part)
+    existing = _matching(consultation, lang, gathered.input_hash, part)
     _expire_stale(existing, now)
     for report in existing:
         if report.is_ready and report.stored_name:
             return report, True, False
         if report.is_pending:
             return report, False, False
-    report = Report(consultation_id=consultation.id, lang=lang, input_hash=gathered.input_hash,
+    report = Report(consultation_id=consultation.id, lang=lang, part=part, input_hash=gathered.input_hash,
                     status="queued", stage="queued", requested_by_id=actor.id if actor else None)
     db.session.add(report)
-    audit.record(actor, "report.build", consultation, lang=lang)
+    audit.record(actor, "report.build", consultation, lang=lang, part=part)
     db.session.commit()
     return report, False, True
 
 
-def request_build(consultation, lang, actor=None, now=None):
+def request_build(consultation, lang, actor=None, now=None, part=DEFAULT_PART):
     """(report, reused): the stored report at once when the inputs are unchanged, else a build in
     the background. Asking again while a build with the same inputs is under way gives that build."""
-    report, reused, created = _find_or_queue(consultation, lang, actor, now or utcnow())
+    report, reused, created = _find_or_queue(consultation, lang, actor, now or utcnow(), part)
     if created:
         from . import jobs
         jobs.enqueue(report.id)
     return report, reused
 
 
-def build_now(consultation, lang, actor=None, wait=600):
+def build_now(consultation, lang, actor=None, wait=600, part=DEFAULT_PART):
     """Build in this process (the CLI): (report, reused). A build already under way elsewhere is waited for."""
-    report, reused, _ = _find_or_queue(consultation, lang, actor, utcnow())
+    report, reused, _ = _find_or_queue(consultation, lang, actor, utcnow(), part)
     if not reused:
         report_id = report.id
         run_build(report_id)
@@ -175,9 +207,10 @@ def _set_stage_of(report_id, stage):
 def _compose(report):
     """(html, title, input hash) of a report, from the database as it is now."""
     with force_locale(report.lang):
-        gathered = content.gather(report.consultation, report.lang)
+        gathered = gather(report.consultation, report.lang, report.part)
         _set_stage_of(report.id, "composing")
-        return render_html(gathered), pdf_title(gathered.content), gathered.input_hash, gathered.consents
+        docx = render_docx(gathered) if report.part == "main" else None
+        return render_html(gathered), pdf_title(gathered.content), gathered.input_hash, gathered.consents, docx
 
 
 def run_build(report_id):
@@ -190,9 +223,9 @@ def run_build(report_id):
     if claimed.rowcount != 1:
         return
     report = db.session.get(Report, report_id)
-    stored_name = None
+    stored_name = docx_name = None
     try:
-        html, title, input_hash, consents = _compose(report)
+        html, title, input_hash, consents, docx = _compose(report)
         # Nothing holds the submissions any more (the session's identity map keeps only weak references):
         # collect them now, so the layout (the long part) runs without them in memory.
         gc.collect()
@@ -200,10 +233,12 @@ def run_build(report_id):
                                  on_stage=lambda stage: _set_stage_of(report_id, stage))
         del html
         stored_name, digest = uploads.store(rendered.data)
+        docx_name = uploads.store(docx)[0] if docx is not None else None
         report = db.session.get(Report, report_id)
         report.input_hash = input_hash  # the inputs it was made from, should they have changed since the request
         report.consents = consents
         report.stored_name, report.sha256, report.size = stored_name, digest, len(rendered.data)
+        report.docx_name = docx_name
         report.pages, report.arabic_face, report.seconds = rendered.pages, rendered.arabic_face, rendered.seconds
         report.status, report.stage, report.finished_at, report.error = "ready", "done", utcnow(), None
         db.session.commit()
@@ -211,8 +246,9 @@ def run_build(report_id):
                  rendered.pages, rendered.seconds)
     except Exception as error:  # noqa: BLE001 - whatever broke, the build is marked failed, not left hanging
         db.session.rollback()
-        if stored_name:
-            uploads.remove(stored_name)
+        for name in (stored_name, docx_name):
+            if name:
+                uploads.remove(name)
         log.exception("report %s: build failed", report_id)
         report = db.session.get(Report, report_id)
         if report is not None:  # (gone if its call was deleted meanwhile)
@@ -277,12 +313,13 @@ def pull_stale(reports):
             select(Submission.id, Submission.confidentiality, Submission.status).where(Submission.id.in_(ids)))}
     calls = {report.consultation_id for report in candidates}
     newest = {}
-    for row in db.session.execute(select(Report.id, Report.consultation_id, Report.lang).where(
+    for row in db.session.execute(select(Report.id, Report.consultation_id, Report.lang, Report.part).where(
             Report.consultation_id.in_(calls), Report.published_at.is_not(None), Report.status == "ready")):
-        key = (row.consultation_id, row.lang)
+        key = (row.consultation_id, row.lang, row.part)
         newest[key] = max(newest.get(key, 0), row.id)
     superseded = {report.id for report in candidates
-                  if report.published_at is not None and newest.get((report.consultation_id, report.lang), 0) > report.id}
+                  if report.published_at is not None
+                  and newest.get((report.consultation_id, report.lang, report.part), 0) > report.id}
     pulls = [(report, reason) for report in candidates if (reason := _pull_reason(report, current, superseded))]
     if not pulls:
         return
@@ -304,7 +341,8 @@ def pull_stale(reports):
 def current_report_for(report):
     """The published build that replaces a pulled one (same call and language), if there is one."""
     latest = [item for item in latest_reports(published_only=True)
-              if item.consultation_id == report.consultation_id and item.lang == report.lang]
+              if item.consultation_id == report.consultation_id and item.lang == report.lang
+              and item.part == report.part]
     return latest[0] if latest else None
 
 
@@ -345,8 +383,9 @@ def latest_reports(published_only=True):
     latest = {}
     for report in reports:
         if report.is_current:
-            latest.setdefault((report.consultation_id, report.lang), report)
-    return sorted(latest.values(), key=lambda r: (-r.consultation.closes_at.timestamp(), LANGUAGES.index(r.lang)))
+            latest.setdefault((report.consultation_id, report.lang, report.part), report)
+    return sorted(latest.values(), key=lambda r: (-r.consultation.closes_at.timestamp(), LANGUAGES.index(r.lang),
+                                                  PARTS.index(r.part)))
 
 
 def published_of(consultation):

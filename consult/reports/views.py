@@ -9,7 +9,7 @@ from ..i18n import current_lang
 from ..pdf import PDF_DIR
 from ..web import render_form
 from . import services
-from .forms import PULL_REASON_LABELS, STAGE_LABELS, BuildForm, PublishForm, ReportTextsForm
+from .forms import PART_LABELS, PULL_REASON_LABELS, STAGE_LABELS, BuildForm, PublishForm, ReportTextsForm
 
 bp = Blueprint("reports", __name__)
 STYLESHEETS = ("pdf.css", "report.css")
@@ -18,7 +18,8 @@ STYLESHEETS = ("pdf.css", "report.css")
 @bp.context_processor
 def _labels():
     return {"stage_label": lambda stage: STAGE_LABELS.get(stage, stage),
-            "pull_reason_label": lambda reason: PULL_REASON_LABELS.get(reason, reason)}
+            "pull_reason_label": lambda reason: PULL_REASON_LABELS.get(reason, reason),
+            "part_label": lambda part: PART_LABELS.get(part, part)}
 
 
 def _consultation_or_404(slug):
@@ -43,9 +44,8 @@ def index():
     return render_template("reports/index.html", reports=reports, workspaces=workspaces)
 
 
-@bp.get("/reports/<int:report_id>.pdf")
-def download(report_id):
-    report = _report_or_404(report_id)
+def _refused(report):
+    """The answer when the reader may not have this build's files; None when they may."""
     allowed = services.may_download(report, current_user)
     if allowed is None:
         # Pulled: it rests on a consent that no longer holds, or a newer build replaced it.
@@ -54,8 +54,33 @@ def download(report_id):
     # A report the reader may not have is a 404, not a 403: its existence is not given away.
     if not allowed:
         abort(404)
+    return None
+
+
+@bp.get("/reports/<int:report_id>.pdf")
+def download(report_id):
+    report = _report_or_404(report_id)
+    refused = _refused(report)
+    if refused is not None:
+        return refused
     response = send_file(services.file_path(report), mimetype="application/pdf", as_attachment=True,
                          download_name=report.download_name())
+    if report.published_at is None:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/reports/<int:report_id>.docx")
+def download_docx(report_id):
+    """The Word version of a main report: served to whoever may download its PDF, and only then."""
+    report = _report_or_404(report_id)
+    refused = _refused(report)
+    if refused is not None:
+        return refused
+    if not report.docx_name:
+        abort(404)
+    response = send_file(services.docx_path(report), as_attachment=True, download_name=report.docx_download_name(),
+                         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     if report.published_at is None:
         response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -69,7 +94,7 @@ def workspace(slug):
     form = ReportTextsForm()
     if form.validate_on_submit():
         services.save_setup(consultation, current_user, form.texts("summary"), form.texts("methodology"),
-                            form.arabic_digits.data)
+                            form.arabic_digits.data, form.licence.data)
         flash(_("The report's texts are saved."), "success")
         return redirect(url_for(".workspace", slug=slug))
     if not form.is_submitted():
@@ -95,7 +120,8 @@ def build(slug):
         page, _status = _workspace_page(consultation, texts, form)
         return page, 400
     try:
-        report, reused = services.request_build(consultation, form.lang.data, actor=current_user)
+        report, reused = services.request_build(consultation, form.lang.data, actor=current_user,
+                                                part=form.part.data or "main")
     except services.NotClosed:
         flash(_("This call still accepts submissions: its report can be built once it closes."), "error")
         return redirect(url_for(".workspace", slug=slug)), 303
@@ -157,7 +183,10 @@ def preview(slug):
     """The report in the page's language as a web page, made from the same data as the PDF."""
     consultation = _consultation_or_404(slug)
     stylesheet_base = url_for(".stylesheet", name="pdf.css").removesuffix("pdf.css")
-    html = services.preview_html(consultation, current_lang(), stylesheet_base)
+    part = request.args.get("part", services.DEFAULT_PART)
+    if part not in PART_LABELS:
+        abort(404)
+    html = services.preview_html(consultation, current_lang(), stylesheet_base, part=part)
     response = Response(html, mimetype="text/html")
     response.headers["Cache-Control"] = "private, no-store"
     return response

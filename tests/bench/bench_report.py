@@ -8,6 +8,11 @@ process, so each peak memory figure is that step's alone.
 Targets (issue 5): overhead above WeasyPrint's own time under 15 %; the same number of queries
 for 100 and 1,000 submissions; peak memory under 1.5 GB; a rebuild with unchanged inputs under 0.2 s.
 
+Since issue 17 the report is two documents: the measures above are of the annex (the compendium,
+today's single document); beside them, the main report (the group's approved chapters, every
+objective with input drafted: synthesis, 3 key messages, 5 recommendations, 10 featured quotes) and
+its Word version. Target: the main report at most about 60 pages whatever the number of submissions.
+
     python tests/bench/bench_report.py [--sizes 100,1000] [--lang ar] [--database-url URL]
 """
 import argparse
@@ -88,6 +93,42 @@ def make_call(slug, count, seed=2026):
             db.session.add(SubmissionTranslation(submission_id=submission.id, field="recommendations", lang="ar",
                                                  text=_text(rng, "ar", 100), status="confirmed"))
     db.session.commit()
+    make_chapters(consultation, rng)
+
+
+def make_chapters(consultation, rng):
+    """Rapporteurs and an approved chapter for every objective with input, written in Arabic."""
+    from sqlalchemy import select
+
+    from consult.auth.models import User
+    from consult.consultations.models import Submission
+    from consult.extensions import db
+    from consult.synthesis.models import Chapter, ChapterVersion, Rapporteur
+
+    users = []
+    for number in range(5):
+        email = f"rapporteur-{number}@bench.example"
+        user = db.session.scalar(select(User).where(User.email == email)) or User(
+            email=email, role="member", name=f"Rapporteur {number}", locale="ar")
+        db.session.add(user)
+        users.append(user)
+    db.session.flush()
+    rows = db.session.execute(select(Submission.id, Submission.objectives, Submission.confidentiality)
+                              .where(Submission.consultation_id == consultation.id)).all()
+    for objective in sorted({n for row in rows for n in row.objectives}):
+        quotable = [row.id for row in rows if objective in row.objectives and row.confidentiality != "confidential"]
+        author = users[objective % len(users)]
+        db.session.add(Rapporteur(consultation_id=consultation.id, objective=objective, user_id=author.id))
+        chapter = Chapter(consultation_id=consultation.id, objective=objective, last_number=1, approved_number=1)
+        db.session.add(chapter)
+        db.session.flush()
+        db.session.add(ChapterVersion(
+            chapter_id=chapter.id, number=1, lang="ar", author_id=author.id,
+            synthesis="\n\n".join(_text(rng, "ar", 90) for _ in range(3)),
+            key_messages=[_text(rng, "ar", 14) for _ in range(3)],
+            recommendations=[_text(rng, "ar", 22) for _ in range(5)],
+            quotes=[{"submission": sid, "field": "recommendations"} for sid in rng.sample(quotable, min(10, len(quotable)))]))
+    db.session.commit()
 
 
 class QueryCounter:
@@ -141,6 +182,24 @@ def step_build(args):
                           "peak_mb": peak_mb(), "size": report.size, "weasyprint_inside": report.seconds}))
 
 
+def step_main(args):
+    """Build the main report and its Word version: wall time, pages, queries, peak memory."""
+    from consult.consultations.services import get_consultation
+    from consult.extensions import db
+    from consult.reports import services
+
+    app = app_for(args.database_url, args.upload_dir)
+    with app.app_context():
+        consultation = get_consultation(args.slug)
+        counter = QueryCounter(db.engine)
+        started = time.perf_counter()
+        report, reused = services.build_now(consultation, args.lang, part="main")
+        wall = time.perf_counter() - started
+        assert report.status == "ready" and not reused and report.docx_name, (report.status, report.error, reused)
+        print(json.dumps({"wall": wall, "pages": report.pages, "queries": counter.count, "peak_mb": peak_mb(),
+                          "size": report.size, "docx": os.path.getsize(services.docx_path(report))}))
+
+
 def step_weasyprint(args):
     """The reference: WeasyPrint alone on the same final HTML, with the same fetcher and options."""
     from weasyprint import HTML
@@ -185,13 +244,13 @@ def main():
     parser.add_argument("--sizes", default="100,1000")
     parser.add_argument("--lang", default="ar", choices=("ar", "en", "fr"))
     parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
-    parser.add_argument("--step", choices=("build", "weasyprint", "rebuild"))
+    parser.add_argument("--step", choices=("build", "main", "weasyprint", "rebuild"))
     parser.add_argument("--slug")
     parser.add_argument("--html")
     parser.add_argument("--upload-dir")
     args = parser.parse_args()
     if args.step:
-        {"build": step_build, "weasyprint": step_weasyprint, "rebuild": step_rebuild}[args.step](args)
+        {"build": step_build, "main": step_main, "weasyprint": step_weasyprint, "rebuild": step_rebuild}[args.step](args)
         return
 
     workdir = Path(tempfile.mkdtemp(prefix="consult-bench-"))
@@ -229,8 +288,11 @@ def main():
         reference = run_step("weasyprint", html=html)
         print(f"  {size}: WeasyPrint alone {reference['wall']:.1f} s, peak {reference['peak_mb']:.0f} MB", flush=True)
         rebuild = run_step("rebuild", **common)
+        main_report = run_step("main", **common)
+        print(f"  {size}: main report {main_report['wall']:.1f} s (with its Word version), {main_report['pages']} pages",
+              flush=True)
         overhead = (built["wall"] - reference["wall"]) / reference["wall"]
-        results[size] = {**built, "reference": reference, "rebuild": rebuild, "overhead": overhead}
+        results[size] = {**built, "reference": reference, "rebuild": rebuild, "overhead": overhead, "main": main_report}
     print(header)
     print("-" * len(header))
     for size in sizes:
@@ -240,12 +302,25 @@ def main():
               f"{built['queries']:>8} {built['peak_mb']:>8.0f} {reference['peak_mb']:>7.0f} "
               f"{rebuild['median'] * 1000:>10.0f}")
     print()
+    parts = (f"{'submissions':>11} {'single doc pages':>16} {'single s':>9} {'main pages':>10} {'main s':>7} "
+             f"{'main queries':>12} {'main MB':>8} {'annex pages':>11} {'annex s':>8} {'docx KB':>8}")
+    print("Main report and annex beside today's single document (the annex is today's document)")
+    print(parts)
+    print("-" * len(parts))
+    for size in sizes:
+        built, main_report = results[size], results[size]["main"]
+        print(f"{size:>11} {built['pages']:>16} {built['wall']:>9.1f} {main_report['pages']:>10} "
+              f"{main_report['wall']:>7.1f} {main_report['queries']:>12} {main_report['peak_mb']:>8.0f} "
+              f"{built['pages']:>11} {built['wall']:>8.1f} {main_report['docx'] / 1024:>8.0f}")
+    print()
     biggest = results[max(sizes)]
     checks = [
         ("overhead above WeasyPrint's own time < 15 %", biggest["overhead"] < 0.15),
         ("same query count for every size", len({r["queries"] for r in results.values()}) == 1),
         ("peak memory < 1.5 GB", biggest["peak_mb"] < 1536),
         ("rebuild with unchanged inputs < 0.2 s", biggest["rebuild"]["median"] < 0.2),
+        ("main report at most about 60 pages", biggest["main"]["pages"] <= 60),
+        ("main report's queries the same for every size", len({r["main"]["queries"] for r in results.values()}) == 1),
     ]
     for label, ok in checks:
         print(f"  {'ok  ' if ok else 'MISS'} {label}")

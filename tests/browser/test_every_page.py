@@ -31,9 +31,10 @@ from tests.conftest import _empty_tables
 READERS = {"public": None, "member": "member@example.org", "secretariat": "secretariat@example.org"}
 LANGS = ("ar", "en", "fr")
 PER_ROUTE = 2  # at most, per route rule: its address without and with a query string, say
-DOWNLOADS = (".pdf", ".ics", ".csv", ".json", ".xlsx")
+DOWNLOADS = (".pdf", ".ics", ".csv", ".json", ".xlsx", ".docx")
 # Routes that answer with a file rather than a page, whatever their address looks like.
 FILE_ENDPOINTS = {"review.attachment", "submissions.attachment", "meetings.agenda_document", "reports.download",
+                  "reports.download_docx", "opendata.data_csv", "opendata_api.submissions_json",
                   "reports.stylesheet", "static"}
 # Pages each reader must reach by following links: proof that the crawl really went everywhere.
 KEY_PAGES = {
