@@ -101,7 +101,11 @@ def reading_before_writing():
         yield
     finally:
         write_intent.reset(token)
-    session = db.session()
+    _end_transaction_keeping_what_was_read(db.session())
+
+
+def _end_transaction_keeping_what_was_read(session):
+    """Commit without expiring the loaded objects: what was read stays usable in the next transaction."""
     expire, session.expire_on_commit = session.expire_on_commit, False
     try:
         session.commit()
@@ -117,12 +121,7 @@ def writing():
     have outdated ("database is locked" at once). What was read stays loaded."""
     from .extensions import db
 
-    session = db.session()
-    expire, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = expire
+    _end_transaction_keeping_what_was_read(db.session())
     token = write_intent.set(True)
     try:
         yield
