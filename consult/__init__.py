@@ -4,10 +4,10 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config as settings
-from . import database, errors, i18n, security, web
-from .mail import services as mail
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .core import config as settings
+from .core import database, errors, i18n, security, web
+from .core.mail import services as mail
+from .core.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,7 +51,7 @@ def create_app(config=None):
     from .consultations.review import bp as review_bp
     from .consultations.views import bp as consultations_bp
     from .consultations.views import submissions_bp
-    from .mail.views import bp as mail_bp
+    from .outbox.views import bp as mail_bp
     from .main.views import bp as main_bp
     from .meetings.views import bp as meetings_bp
     from .meetings.views import calendar_bp

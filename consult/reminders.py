@@ -39,7 +39,7 @@ REMINDERS = (
 @with_appcontext
 def remind():
     """Send the daily reminders (terms ending, RSVPs, overdue actions), each once."""
-    from .mail.services import deliver
+    from .core.mail.services import deliver
 
     total = 0
     for name, send in REMINDERS:

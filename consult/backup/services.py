@@ -29,8 +29,8 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import inspect, text
 
-from ..database import utcnow, write_intent
-from ..extensions import db
+from ..core.database import utcnow, write_intent
+from ..core.extensions import db
 
 FORMAT = 1
 MANIFEST = "manifest.json"

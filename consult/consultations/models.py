@@ -4,10 +4,10 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..core.database import UTCDateTime, utcnow
+from ..core.extensions import db
 from . import visibility
-from .uploads import StoredFileMixin
+from ..core.storage import StoredFileMixin
 
 CONSULTATION_STATUSES = ("draft", "open", "closed", "reported")
 SUBMISSION_STATUSES = ("draft", "received", "screened", "included", "excluded", "withdrawn")

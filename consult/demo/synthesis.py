@@ -7,7 +7,7 @@ from ..auth.models import User
 from ..consultations import services as consultations
 from ..consultations import visibility
 from ..consultations.models import Consultation
-from ..extensions import db
+from ..core.extensions import db
 from ..reports import services as reports
 from ..synthesis import services as synthesis
 from ..synthesis import translation

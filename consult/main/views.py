@@ -3,9 +3,9 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import text
 
-from ..database import utcnow
-from ..extensions import db
-from ..i18n import LANGUAGES, REGION_ZONES, TZ_COOKIE, browser_language, valid_zone
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import LANGUAGES, REGION_ZONES, TZ_COOKIE, browser_language, valid_zone
 
 bp = Blueprint("main", __name__)
 ONE_YEAR = 365 * 24 * 3600

@@ -3,7 +3,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template
 from flask_babel import lazy_gettext as _l
 
 from ..consultations import services as consultations
-from ..web import external_url
+from ..core.web import external_url
 from . import services
 
 bp = Blueprint("opendata", __name__)

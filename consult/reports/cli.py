@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..i18n import LANGUAGES
+from ..core.i18n import LANGUAGES
 
 report_cli = AppGroup("report", help="Input reports of calls for input.")
 

@@ -25,11 +25,11 @@ from babel.dates import format_date
 from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload, load_only
 
-from .. import reference
+from ..core import reference
 from ..consultations import visibility
 from ..consultations.models import TEXT_FIELDS, Submission, SubmissionTranslation
-from ..extensions import db
-from ..i18n import pick
+from ..core.extensions import db
+from ..core.i18n import pick
 from .models import ReportSetup
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -327,7 +327,7 @@ def template_fingerprint(lang):
 
 
 def input_hash(content):
-    from ..pdf import font_report
+    from ..core.pdf import font_report
     payload = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     digest = hashlib.sha256(payload.encode("utf-8"))
     digest.update(template_fingerprint(content["lang"]).encode())

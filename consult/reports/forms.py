@@ -5,8 +5,8 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, SubmitFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from ..forms import ConsultForm
-from ..i18n import LANGUAGE_NAMES, LANGUAGES
+from ..core.forms import ConsultForm
+from ..core.i18n import LANGUAGE_NAMES, LANGUAGES
 from .models import DEFAULT_LICENCE, LICENCES
 from .services import TEXT_LIMIT
 

@@ -47,7 +47,7 @@ def _run_in_thread(app, report_id):
 
 def run(report_id):
     """The RQ job: inside the worker's app (consult worker) or a fresh one."""
-    from ..extensions import db
+    from ..core.extensions import db
     from .services import run_build
 
     if has_app_context():

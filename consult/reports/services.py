@@ -10,13 +10,14 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
-from .. import charts, database, pdf
-from ..audit import services as audit
-from ..consultations import uploads, visibility
+from ..core import charts, database, pdf
+from ..core.audit import services as audit
+from ..consultations import visibility
+from ..core import storage
 from ..consultations.models import Submission
-from ..database import utcnow
-from ..extensions import db
-from ..i18n import LANGUAGES
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import LANGUAGES
 from . import content
 from .models import DEFAULT_LICENCE, LICENCES, PARTS, Report, ReportSetup
 
@@ -115,7 +116,7 @@ def render_docx(gathered):
 
 
 def docx_path(report):
-    return uploads.path_of(report.docx_name) if report.docx_name else None
+    return storage.path_of(report.docx_name) if report.docx_name else None
 
 
 def pdf_title(data):
@@ -232,8 +233,8 @@ def run_build(report_id):
         rendered = pdf.write_pdf(html, title=title, lang=report.lang,
                                  on_stage=lambda stage: _set_stage_of(report_id, stage))
         del html
-        stored_name, digest = uploads.store(rendered.data)
-        docx_name = uploads.store(docx)[0] if docx is not None else None
+        stored_name, digest = storage.store(rendered.data)
+        docx_name = storage.store(docx)[0] if docx is not None else None
         report = db.session.get(Report, report_id)
         report.input_hash = input_hash  # the inputs it was made from, should they have changed since the request
         report.consents = consents
@@ -248,7 +249,7 @@ def run_build(report_id):
         db.session.rollback()
         for name in (stored_name, docx_name):
             if name:
-                uploads.remove(name)
+                storage.remove(name)
         log.exception("report %s: build failed", report_id)
         report = db.session.get(Report, report_id)
         if report is not None:  # (gone if its call was deleted meanwhile)
@@ -277,7 +278,7 @@ def refresh(report):
 
 
 def file_path(report):
-    return uploads.path_of(report.stored_name)
+    return storage.path_of(report.stored_name)
 
 
 # ---------------------------------------------------------------- consent: pulled builds

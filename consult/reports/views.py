@@ -5,9 +5,9 @@ from flask_login import current_user
 
 from ..auth.access import secretariat_required
 from ..consultations import services as consultations
-from ..i18n import current_lang
-from ..pdf import PDF_DIR
-from ..web import render_form
+from ..core.i18n import current_lang
+from ..core.pdf import PDF_DIR
+from ..core.web import render_form
 from . import services
 from .forms import PART_LABELS, PULL_REASON_LABELS, STAGE_LABELS, BuildForm, PublishForm, ReportTextsForm
 

@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from sqlalchemy import select
 
-from .. import reference
+from ..core import reference
 from ..consultations import visibility
 from ..consultations.models import TEXT_FIELDS
-from ..extensions import db
-from ..i18n import pick
+from ..core.extensions import db
+from ..core.i18n import pick
 from ..reports import content
 from ..reports.models import ReportSetup
 from .models import Chapter, ChapterTranslation, ChapterVersion, Rapporteur
@@ -176,7 +176,7 @@ _FINGERPRINTS = {}
 
 
 def input_hash(data):
-    from ..pdf import font_report
+    from ..core.pdf import font_report
     lang = data["lang"]
     if lang not in _FINGERPRINTS:
         digest = hashlib.sha256()

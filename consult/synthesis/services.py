@@ -10,13 +10,13 @@ from collections import defaultdict
 from sqlalchemy import delete, select
 from sqlalchemy.orm import load_only, lazyload
 
-from .. import reference
-from ..audit import services as audit
+from ..core import reference
+from ..core.audit import services as audit
 from ..consultations import visibility
 from ..consultations.models import TEXT_FIELDS, Submission
-from ..database import utcnow
-from ..extensions import db
-from ..i18n import LANGUAGES
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import LANGUAGES
 from ..membership import services as membership
 from .models import Chapter, ChapterComment, ChapterVersion, Rapporteur
 

@@ -5,14 +5,14 @@ translation may pre-fill a draft, never with confidential text.
 """
 from sqlalchemy import delete, select
 
-from ..audit import services as audit
+from ..core.audit import services as audit
 from ..consultations import services as consultations
 from ..consultations import translation as machine
 from ..consultations import visibility
 from ..consultations.models import Submission, SubmissionTranslation
-from ..database import utcnow
-from ..extensions import db
-from ..i18n import LANGUAGES
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import LANGUAGES
 from . import services
 from .models import ChapterTranslation, Translator
 from .report import _approved

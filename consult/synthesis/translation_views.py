@@ -3,7 +3,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from ..forms import ConsultForm
+from ..core.forms import ConsultForm
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
@@ -12,8 +12,8 @@ from ..auth.access import login_required, secretariat_required
 from ..auth.models import User
 from ..consultations import translation as machine
 from ..consultations.models import TEXT_FIELDS, Submission
-from ..extensions import db
-from ..i18n import LANGUAGE_NAMES, LANGUAGES
+from ..core.extensions import db
+from ..core.i18n import LANGUAGE_NAMES, LANGUAGES
 from . import services
 from . import translation as service
 from .views import ERRORS, _call_or_404, bp, error_message

@@ -5,12 +5,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import reference
+from ..core import reference
 from ..auth.access import login_required, secretariat_required
 from ..auth.models import User
 from ..consultations import services as consultations
-from ..extensions import db
-from ..i18n import current_lang
+from ..core.extensions import db
+from ..core.i18n import current_lang
 from . import services
 from .forms import ApproveForm, AssignForm, CommentForm, DraftForm, UnassignForm, parse_quotes
 
@@ -130,7 +130,7 @@ def _member_or_secretariat():
 def chapters(slug):
     _member_or_secretariat()
     consultation = _call_or_404(slug)
-    from ..i18n import LANGUAGES
+    from ..core.i18n import LANGUAGES
     from .translation import may_translate
 
     return render_template("synthesis/chapters.html", consultation=consultation,

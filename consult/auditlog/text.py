@@ -90,7 +90,7 @@ def details(entry):
     """The details of an entry as a short sentence in the reader's language ("" when the action says it all)."""
     from ..consultations.review import FIELD_LABELS
     from ..membership.forms import END_REASON_LABELS, ROLE_LABELS
-    from ..web import submission_status_label as status_label
+    from ..core.web import submission_status_label as status_label
 
     def field_label(code):
         return FIELD_LABELS.get(code, code)

@@ -66,6 +66,11 @@ def valid_zone(name):
     return bool(name) and name in _zone_names()
 
 
+def local_time(moment, zone):
+    """`moment` (aware) on the clock of the zone named `zone`."""
+    return moment.astimezone(ZoneInfo(zone))
+
+
 def select_timezone():
     """The reader's zone as a name (Flask-Babel 4 still wants a string)."""
     if current_user and current_user.is_authenticated and valid_zone(current_user.timezone):
