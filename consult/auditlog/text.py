@@ -121,7 +121,7 @@ def details(entry):
             text += " " + _("Reason: %(reason)s", reason=details["reason"])
         return text
     if action == "report.pulled":
-        from ..reports.forms import PULL_REASON_LABELS
+        from ..reports.vocabulary import PULL_REASON_LABELS
 
         return _("Report in %(language)s: %(reason)s.", language=_language(details.get("lang")),
                  reason=PULL_REASON_LABELS.get(details.get("reason"), details.get("reason") or "—"))

@@ -7,6 +7,8 @@ from sqlalchemy import select
 
 from ..core.database import is_row_id, parse_row_id, utcnow
 from ..core.extensions import db
+from ..core.mail import services as mail
+from ..core.web import external_url
 from .models import ROLES, User
 
 hasher = PasswordHasher()
@@ -89,9 +91,6 @@ def user_from_password_token(token, max_age=None):
 
 def send_password_link(email):
     """Queue a link to choose a new password for the active account of `email`, if there is one."""
-    from ..core.mail import services as mail
-    from ..core.web import external_url
-
     user = find_user(email)
     if user is None or not user.active:
         return None

@@ -54,9 +54,9 @@ def collect(consultation, form_key, storages, remove_ids=()):
         _delete([item for item in rows if item.id in remove_ids])
         result.kept = [item for item in rows if item.id not in remove_ids]
     total = sum(item.size for item in result.kept)
-    for storage in storages or ():
+    for upload in storages or ():
         try:
-            checked = storage.check_files([storage])
+            checked = storage.check_files([upload])
         except storage.UploadError as error:
             result.errors.append(error)
             continue

@@ -50,6 +50,11 @@ class Consultation(db.Model):
         now = now or utcnow()
         return self.status == "open" and self.opens_at <= now < self.closes_at
 
+    def is_reportable(self, now=None):
+        """Its report (and the group's synthesis) can be written once the call no longer accepts submissions."""
+        now = now or utcnow()
+        return self.status in ("closed", "reported") or (self.status == "open" and self.closes_at <= now)
+
     @property
     def closing_moment(self):
         """When the call stopped (or stops) taking submissions: its deadline, or the moment the

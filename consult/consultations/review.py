@@ -10,7 +10,7 @@ from sqlalchemy.orm import defer, raiseload
 
 from ..core import reference
 from ..core.audit import services as audit
-from ..core.audit import text as audit_text
+from ..auditlog import text as audit_text
 from ..auth.access import login_required, secretariat_required
 from ..core.database import is_row_id, parse_row_id
 from ..core.extensions import db

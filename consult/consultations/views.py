@@ -66,14 +66,8 @@ def index():
 
 @bp.route("/consultations/<slug>/")
 def show(slug):
-    from ..reports.services import published_of
-
-    consultation = _consultation_or_404(slug)
-    from ..opendata import services as opendata
-
-    reports = [] if consultation.is_accepting() else published_of(consultation)
-    return render_template("consultations/show.html", consultation=consultation, reports=reports,
-                           open_data=opendata.is_open(consultation))
+    # Its published reports and open data come from template globals of those features (above this one).
+    return render_template("consultations/show.html", consultation=_consultation_or_404(slug))
 
 
 @bp.route("/consultations/<slug>/submit", methods=["GET", "POST"])

@@ -135,14 +135,14 @@ def move_item(item, direction):
 
 # ---------------------------------------------------------------- documents
 
-def check_document(storage):
+def check_document(upload):
     """Read and check one uploaded file (werkzeug FileStorage) with storage.check_files.
 
-    Returns an storage.CheckedFile; raises storage.UploadError ("type", "size", "empty", "missing").
+    Returns a storage.CheckedFile; raises storage.UploadError ("type", "size", "empty", "missing").
     """
-    if storage is None or not storage.filename:
+    if upload is None or not upload.filename:
         raise storage.UploadError("missing")
-    files = storage.check_files([storage])
+    files = storage.check_files([upload])
     if not files:
         raise storage.UploadError("missing")
     checked = files[0]

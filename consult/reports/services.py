@@ -8,6 +8,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from ..core import charts, database, pdf
@@ -18,7 +19,7 @@ from ..consultations.models import Submission
 from ..core.database import utcnow
 from ..core.extensions import db
 from ..core.i18n import LANGUAGES
-from . import content
+from . import content, docx, jobs, main_report
 from .models import DEFAULT_LICENCE, LICENCES, PARTS, Report, ReportSetup
 
 log = logging.getLogger(__name__)
@@ -29,13 +30,6 @@ DEFAULT_PART = "annex"
 
 class NotClosed(Exception):
     """The call still accepts submissions (or is a draft): its report can't be built yet."""
-
-
-def is_reportable(consultation, now=None):
-    """A report is built once a call no longer accepts submissions."""
-    now = now or utcnow()
-    return consultation.status in ("closed", "reported") or (
-        consultation.status == "open" and consultation.closes_at <= now)
 
 
 # ---------------------------------------------------------------- the secretariat's texts
@@ -94,7 +88,6 @@ def gather(consultation, lang, part=DEFAULT_PART):
     """The data of one part of the report: the main report (the group's synthesis) or the annex (the
     compendium of every quotable submission). Call inside force_locale(lang)."""
     if part == "main":
-        from ..synthesis import report as main_report
         return main_report.gather(consultation, lang)
     if part != "annex":
         raise ValueError(f"unknown part {part!r}")
@@ -108,8 +101,6 @@ def preview_html(consultation, lang, stylesheet_base, part=DEFAULT_PART):
 
 def render_docx(gathered):
     """The Word version of a main report, from the very data of its PDF. Call inside force_locale(lang)."""
-    from ..synthesis import docx
-
     data = gathered.content
     number, _percent = _number_formatter(data["lang"], data["arabic_digits"])
     return docx.render(data, pdf_title(data), format_date(utcnow(), "long", locale=data["lang"]), number)
@@ -120,7 +111,6 @@ def docx_path(report):
 
 
 def pdf_title(data):
-    from flask_babel import gettext as _
     if data.get("part") == "main":
         return _("Report of the advisory group: %(call)s", call=data["call"]["title"])
     return _("Input report: %(call)s", call=data["call"]["title"])
@@ -155,7 +145,7 @@ def _matching(consultation, lang, input_hash, part=DEFAULT_PART):
 
 def _find_or_queue(consultation, lang, actor, now, part=DEFAULT_PART):
     """(report, reused, created): the stored or under-way report with these inputs, else a new queued one."""
-    if not is_reportable(consultation, now):
+    if not consultation.is_reportable(now):
         raise NotClosed(consultation.slug)
     with force_locale(lang):
         gathered = gather(consultation, lang, part)
@@ -179,8 +169,7 @@ def request_build(consultation, lang, actor=None, now=None, part=DEFAULT_PART):
     the background. Asking again while a build with the same inputs is under way gives that build."""
     report, reused, created = _find_or_queue(consultation, lang, actor, now or utcnow(), part)
     if created:
-        from . import jobs
-        jobs.enqueue(report.id)
+        jobs.enqueue(run_build, report.id)
     return report, reused
 
 
@@ -285,7 +274,7 @@ def file_path(report):
 
 def _pull_reason(report, current, newer_published):
     """Why `report` may no longer be served, or None. `current` is {submission id: (level, status)}."""
-    if not is_reportable(report.consultation):
+    if not report.consultation.is_reportable():
         return "reopened"
     for key, level in (report.consents or {}).items():
         now_level, status = current.get(int(key), (None, None))

@@ -1,13 +1,13 @@
 """Public, read-only JSON (open data): what a public page shows, nothing more."""
 from flask import Blueprint, jsonify
 
-from .consultations import services as consultations
-from .core.costs import kept_for_everyone
-from .core.database import utcnow
-from .core.i18n import LANGUAGES, local_time
-from .core.web import external_url
-from .meetings import services as meetings
-from .reports import services as reports
+from ..consultations import services as consultations
+from ..core.costs import kept_for_everyone
+from ..core.database import utcnow
+from ..core.i18n import LANGUAGES, local_time
+from ..core.web import external_url
+from ..meetings import services as meetings
+from ..reports import services as reports
 
 bp = Blueprint("api", __name__)
 MAX_AGE = 300
