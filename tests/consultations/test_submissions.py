@@ -364,7 +364,7 @@ def test_disk_full_gives_a_clear_error_and_no_orphans(app, client, create_consul
             return real_open("/dev/full", "wb")
         return real_open(path, mode, *args, **kwargs)
 
-    monkeypatch.setattr(uploads, "open", full_open, raising=False)
+    monkeypatch.setattr(storage, "open", full_open, raising=False)
     form = {**submission_form, "attachments": (io.BytesIO(pdf_bytes()), "a.pdf")}
     response = post_form(client, FORM_URL.format(lang="en"), form, content_type="multipart/form-data")
     assert response.status_code == 503
