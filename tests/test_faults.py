@@ -268,7 +268,7 @@ def full_disk(app, monkeypatch):
                 return real_open("/dev/full", "wb")
         return real_open(path, mode, *args, **kwargs)
 
-    monkeypatch.setattr(uploads, "open", full_open, raising=False)
+    monkeypatch.setattr(storage, "open", full_open, raising=False)
     return state
 
 
