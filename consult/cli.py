@@ -5,7 +5,7 @@ from .auth.cli import create_admin
 from .backup.cli import backup_command, restore_command
 from .consultations.cli import export_cli, purge
 from .demo.cli import demo
-from .mail.cli import mail_cli
+from .outbox.cli import mail_cli
 from .meetings.cli import meeting_cli
 from .membership.cli import export_roster
 from .reminders import remind

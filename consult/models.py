@@ -1,7 +1,7 @@
 """Every table, imported in one place so that Alembic and the tests see them all."""
 from .auth.models import User  # noqa: F401
-from .mail.models import OutboxMessage  # noqa: F401
-from .audit.models import AuditEntry  # noqa: F401
+from .core.mail.models import OutboxMessage  # noqa: F401
+from .core.audit.models import AuditEntry  # noqa: F401
 from .consultations.models import (  # noqa: F401
     Attachment,
     Consultation,

@@ -8,30 +8,16 @@ The queued messages are then delivered (what fails stays queued for
 import click
 from flask.cli import with_appcontext
 
-
-def _overdue_actions():
-    from .meetings.minutes import send_overdue_action_reminders
-
-    return send_overdue_action_reminders()
-
-
-def _terms_ending():
-    from .membership.services import send_term_reminders
-
-    return send_term_reminders()
-
-
-def _rsvps():
-    from .meetings.rsvp import send_rsvp_reminders
-
-    return send_rsvp_reminders()
-
+from .core.mail.services import deliver
+from .meetings.minutes import send_overdue_action_reminders
+from .meetings.rsvp import send_rsvp_reminders
+from .membership.services import send_term_reminders
 
 # (name, function) in the order they run.
 REMINDERS = (
-    ("terms ending", _terms_ending),
-    ("RSVPs", _rsvps),
-    ("overdue actions", _overdue_actions),
+    ("terms ending", send_term_reminders),
+    ("RSVPs", send_rsvp_reminders),
+    ("overdue actions", send_overdue_action_reminders),
 )
 
 
@@ -39,8 +25,6 @@ REMINDERS = (
 @with_appcontext
 def remind():
     """Send the daily reminders (terms ending, RSVPs, overdue actions), each once."""
-    from .mail.services import deliver
-
     total = 0
     for name, send in REMINDERS:
         count = send()

@@ -3,7 +3,7 @@ from logging.config import fileConfig
 
 from flask import current_app
 
-from consult.database import compared_with_models
+from consult.core.database import compared_with_models
 
 from alembic import context
 

@@ -187,7 +187,7 @@ def step_setup(args):
 
     from consult import create_app
     from consult.consultations import services
-    from consult.database import utcnow
+    from consult.core.database import utcnow
 
     app = create_app()
     with app.app_context():
@@ -208,10 +208,10 @@ def step_check(args):
     from sqlalchemy import func, select
 
     from consult import create_app
-    from consult.consultations import uploads
+    from consult.core import storage
     from consult.consultations.models import Attachment, Submission
-    from consult.extensions import db
-    from consult.mail.models import OutboxMessage
+    from consult.core.extensions import db
+    from consult.core.mail.models import OutboxMessage
 
     accepted = json.loads(Path(args.accepted).read_text())
     app = create_app()
@@ -252,7 +252,7 @@ def step_check(args):
             else:
                 receipt_status[receipts[0]] += 1
         unexpected = [email for email in by_email if email not in accepted]
-        orphans = set(os.listdir(uploads.upload_dir())) - set(attachments.values())
+        orphans = set(os.listdir(storage.upload_dir())) - set(attachments.values())
         result = {
             "accepted": len(accepted),
             "in_database": len(rows),

@@ -16,9 +16,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from consult import create_app
-from consult.config import normalise_database_url
-from consult.extensions import db as _db
-from consult.extensions import limiter
+from consult.core.config import normalise_database_url
+from consult.core.extensions import db as _db
+from consult.core.extensions import limiter
 
 TEST_PASSWORD = "correct horse battery"
 # Attachments, agenda documents and reports written by the run stay out of the checkout's instance/.
@@ -273,7 +273,7 @@ def smtp(app):
     previous = app.config["CONSULT_MAIL_URL"]
     app.config["CONSULT_MAIL_URL"] = f"smtp://127.0.0.1:{recorder.port}"
     yield recorder
-    from consult.mail.services import wait_for_runner
+    from consult.core.mail.services import wait_for_runner
 
     wait_for_runner(timeout=30)
     app.config["CONSULT_MAIL_URL"] = previous
@@ -286,7 +286,7 @@ def create_consultation(db):
     from datetime import timedelta
 
     from consult.consultations import services
-    from consult.database import utcnow
+    from consult.core.database import utcnow
 
     def create(slug="gcm-review-2026", status="open", opens_at=None, closes_at=None, **fields):
         now = utcnow()

@@ -7,8 +7,8 @@ import re
 import subprocess
 import zipfile
 
-from consult.database import write_intent
-from consult.extensions import db as _db
+from consult.core.database import write_intent
+from consult.core.extensions import db as _db
 
 
 def snapshot():

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from consult import create_app
-from consult.config import ConfigError
+from consult.core.config import ConfigError
 
 
 @pytest.mark.parametrize("accept, lang", [
@@ -145,7 +145,7 @@ def test_every_rate_limit_is_on_post():
 
 
 def test_reading_requests_skip_the_limiters_work(app, client, monkeypatch):
-    """consult.extensions.Limiter returns before Flask-Limiter sorts out a GET's limits; a POST still gets them."""
+    """consult.core.extensions.Limiter returns before Flask-Limiter sorts out a GET's limits; a POST still gets them."""
     import flask_limiter
 
     calls = []

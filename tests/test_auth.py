@@ -6,7 +6,7 @@ from sqlalchemy import select
 from consult.auth import services
 from consult.auth.access import roles_required
 from consult.auth.models import User
-from consult.extensions import limiter
+from consult.core.extensions import limiter
 from tests.conftest import TEST_PASSWORD, csrf_token, login, post_form
 
 
@@ -121,7 +121,7 @@ def test_forgot_password_sends_link_and_says_nothing_about_unknown(client, creat
     known = post_form(client, "/en/password/forgot", {"email": "known@example.org"})
     unknown = post_form(client, "/en/password/forgot", {"email": "unknown@example.org"})
     assert known.status_code == unknown.status_code == 302
-    from consult.mail.services import wait_for_runner
+    from consult.core.mail.services import wait_for_runner
 
     wait_for_runner(timeout=30)  # sent by the outbox runner, after the answer
     assert len(smtp.messages) == 1

@@ -25,9 +25,9 @@ from flask import url_for
 from itsdangerous import URLSafeTimedSerializer
 
 from consult.consultations import services as consultations
-from consult.consultations import uploads
-from consult.database import utcnow
-from consult.extensions import db as _db
+from consult.core import storage
+from consult.core.database import utcnow
+from consult.core.extensions import db as _db
 from tests.conftest import csrf_token, login
 from tests.fuzz_helpers import describe_changes, full_text, snapshot
 from tests.meetings.conftest import create_meeting  # noqa: F401 (fixtures)
@@ -359,7 +359,7 @@ def world(app, create_consultation, create_user, member, secretariat, report_cal
     open_call = create_consultation(slug="open-call-2026")
     own, own_token = _submit(open_call, org_name="Submitter's Own Org", contact_name="The Submitter",
                              contact_email="submitter@example.org", good_practices="Legal aid desks.",
-                             files=[uploads.CheckedFile("evidence.pdf", "application/pdf", PDF)])
+                             files=[storage.CheckedFile("evidence.pdf", "application/pdf", PDF)])
     _, spare_token = _submit(open_call, org_name="Submitter's Second Org", contact_name="The Submitter",
                                  contact_email="submitter@example.org", recommendations="Another idea.")
     confidential, _ = _submit(open_call, org_name=f"Secret Org {canary}", confidentiality="confidential",
@@ -368,7 +368,7 @@ def world(app, create_consultation, create_user, member, secretariat, report_cal
     anonymous, _ = _submit(open_call, org_name=anonymous_name, confidentiality="anonymous", contact_name=contact,
                            recommendations="Open the labour market to refugees.")
     other, _ = _submit(open_call, org_name="Another Public Org", contact_name=contact,
-                       files=[uploads.CheckedFile("other.pdf", "application/pdf", PDF)],
+                       files=[storage.CheckedFile("other.pdf", "application/pdf", PDF)],
                        recommendations="Portable social security.")
     draft, _ = _submit(open_call, draft=True, org_name="Draft Org", contact_name=contact, challenges="Unfinished.")
 
@@ -392,14 +392,14 @@ def world(app, create_consultation, create_user, member, secretariat, report_cal
     # one held (minutes made public, an action of the member's, attendance), a members' one, a draft.
     coming = create_meeting(agenda=[{"title": {"en": "Opening"}}, {"title": {"en": "Labour migration"}},
                                     {"title": {"en": "Item to delete"}}])
-    document = agenda.add_document(coming.agenda[0], uploads.CheckedFile("agenda.pdf", "application/pdf", PDF))
-    spare_document = agenda.add_document(coming.agenda[0], uploads.CheckedFile("old.pdf", "application/pdf", PDF))
+    document = agenda.add_document(coming.agenda[0], storage.CheckedFile("agenda.pdf", "application/pdf", PDF))
+    spare_document = agenda.add_document(coming.agenda[0], storage.CheckedFile("old.pdf", "application/pdf", PDF))
     meetings.invite_members(coming, [member])
     observer = meetings.invite_observer(coming, "observer@example.org", "Observer")
     started = utcnow().replace(microsecond=0) - timedelta(days=20)
     past = create_meeting(starts_at=started, ends_at=started + timedelta(hours=2), status="held",
                           agenda=[{"title": {"en": "Past item"}}])
-    agenda.add_document(past.agenda[0], uploads.CheckedFile("past.pdf", "application/pdf", PDF))
+    agenda.add_document(past.agenda[0], storage.CheckedFile("past.pdf", "application/pdf", PDF))
     minutes.save_minutes(past, "We agreed on the review timetable.", "en", public=True, decisions=["Meet again."])
     action = minutes.add_action(past, "Send the note", date.today() + timedelta(days=30), owner_id=member.id)
     past_invitation = meetings.invite_members(past, [member])[0]
@@ -414,7 +414,7 @@ def world(app, create_consultation, create_user, member, secretariat, report_cal
     draft_nomination_call = create_call(status="draft")
 
     feed_token = meetings.new_feed_token(member)
-    from consult.mail.models import OutboxMessage
+    from consult.core.mail.models import OutboxMessage
 
     failed_mail = OutboxMessage(to_address="bounced@example.org", subject="Refused", body_text="Body", parts=[],
                                 status="failed", attempts=1, last_error="SMTPDataError: (554, b'Refused')")

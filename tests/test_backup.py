@@ -13,10 +13,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from consult.backup import services as backup
-from consult.consultations import services, uploads
-from consult.consultations.uploads import CheckedFile
-from consult.extensions import db as _db
-from consult.mail import services as mail
+from consult.consultations import services
+from consult.core import storage
+from consult.core.storage import CheckedFile
+from consult.core.extensions import db as _db
+from consult.core.mail import services as mail
 from consult.reports.models import Report
 from tests.conftest import SUBMISSION_FORM, make_app
 
@@ -73,7 +74,7 @@ def test_round_trip_while_submissions_are_written(app, db, tmp_path, create_cons
     consultation = create_consultation()
     for n in range(5):
         _submit(consultation, n)
-    stored, digest = uploads.store(b"%PDF-1.4 the report\n%%EOF\n")
+    stored, digest = storage.store(b"%PDF-1.4 the report\n%%EOF\n")
     _db.session.add(Report(consultation_id=consultation.id, lang="ar", input_hash="0" * 64, status="ready",
                            stage="done", stored_name=stored, sha256=digest, size=26))
     mail.send("someone@example.org", "Réunion — اجتماع", "نص\nBody")
@@ -144,7 +145,7 @@ def test_round_trip_while_submissions_are_written(app, db, tmp_path, create_cons
     for stored_name, sha256 in files:
         data = (restored_dir / stored_name).read_bytes()
         assert hashlib.sha256(data).hexdigest() == sha256
-        assert data == Path(uploads.path_of(stored_name)).read_bytes()
+        assert data == Path(storage.path_of(stored_name)).read_bytes()
 
 
 def test_restore_refuses_a_damaged_archive_and_a_database_in_use(app, db, tmp_path, create_consultation,

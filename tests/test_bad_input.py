@@ -32,8 +32,8 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from consult.consultations import services as consultations
-from consult.extensions import db as _db
-from consult.extensions import limiter
+from consult.core.extensions import db as _db
+from consult.core.extensions import limiter
 from tests.conftest import SUBMISSION_FORM, TEST_PASSWORD, UPLOAD_DIR, csrf_token, login
 from tests.fuzz_helpers import describe_changes, snapshot
 from tests.meetings.conftest import create_meeting  # noqa: F401 (fixture)
@@ -293,7 +293,7 @@ def _accepted_submission(db, location):
 
 def check_saved(submission, data, what):
     """What was accepted was saved whole: each text field as sent (without surrounding spaces)."""
-    from consult.text import strip_format
+    from consult.core.text import strip_format
 
     for name in ("org_name", "contact_name", "good_practices", "challenges", "recommendations"):
         sent = data.get(name)
@@ -309,7 +309,7 @@ def check_attachments(submission, uploads, files_before, what):
     business: it garbles quotes and newlines in file names, so the check starts from what was kept.)"""
     import hashlib
 
-    from consult.consultations import uploads as storage
+    from consult.core import storage as storage
 
     sent = {hashlib.sha256(content).hexdigest() for _name, content in uploads}
     for attachment in submission.attachments:
@@ -681,7 +681,7 @@ RSVP_SHAPES = ("expired", "member", "other_key", "string_id", "bool_id", "list",
        answer=st.one_of(st.sampled_from(("accepted", "declined", "tentative", "pending")), text_values(),
                         st.lists(text_values(), max_size=3)))
 def test_observer_rsvp_link(app, db, page_token, create_meeting, member, how, answer):
-    from consult.database import utcnow
+    from consult.core.database import utcnow
     from consult.meetings import services as meetings
     from consult.meetings.models import Invitation, Meeting
 

@@ -5,8 +5,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select, text
 
 from consult.auth.models import User
-from consult.database import compared_with_models
-from consult.extensions import db as _db
+from consult.core.database import compared_with_models
+from consult.core.extensions import db as _db
 
 
 def test_revisions_match_the_models(app, db):
@@ -91,7 +91,7 @@ def test_reads_before_a_submission_do_not_hold_sqlites_write_lock(app, db, is_po
     """On SQLite a POST takes the write lock at its first query; the lookups before its writes leave it free."""
     import sqlite3
 
-    from consult import database
+    from consult.core import database
     from consult.consultations import services
 
     create_consultation()
@@ -124,7 +124,7 @@ def test_reads_before_a_submission_do_not_hold_sqlites_write_lock(app, db, is_po
 
 
 def test_a_reading_request_leaves_no_reading_intent_behind(app, client):
-    from consult.database import write_intent
+    from consult.core.database import write_intent
 
     assert write_intent.get() is True
     assert client.get("/healthz").status_code == 200

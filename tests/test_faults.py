@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import event, func, select, update
 
 from consult.consultations.models import Attachment, Submission
-from consult.extensions import db as _db
-from consult.mail.models import OutboxMessage
+from consult.core.extensions import db as _db
+from consult.core.mail.models import OutboxMessage
 from tests.conftest import csrf_token, post_form
 
 FORM_URL = "/{lang}/consultations/gcm-review-2026/submit"
@@ -254,7 +254,7 @@ def full_disk(app, monkeypatch):
     """Writes to the upload folder fail with ENOSPC (/dev/full), after `allow` files went through."""
     if not os.path.exists("/dev/full"):
         pytest.skip("/dev/full not available")
-    from consult.consultations import uploads
+    from consult.core import storage
 
     real_open = open
     state = {"allow": 0}
@@ -268,7 +268,7 @@ def full_disk(app, monkeypatch):
                 return real_open("/dev/full", "wb")
         return real_open(path, mode, *args, **kwargs)
 
-    monkeypatch.setattr(uploads, "open", full_open, raising=False)
+    monkeypatch.setattr(storage, "open", full_open, raising=False)
     return state
 
 

@@ -3,13 +3,13 @@ import logging
 
 from sqlalchemy import select
 
-from consult.mail import services as mail
-from consult.mail.models import OutboxMessage
+from consult.core.mail import services as mail
+from consult.core.mail.models import OutboxMessage
 from tests.conftest import free_port
 
 
 def test_without_smtp_messages_are_kept_in_the_outbox_and_logged(app, db, caplog):
-    caplog.set_level(logging.INFO, logger="consult.mail")
+    caplog.set_level(logging.INFO, logger="consult.core.mail")
     message = mail.send("someone@example.org", "Réunion du groupe — اجتماع", "Bonjour\nمرحبا")
     db.session.commit()
     stored = db.session.get(OutboxMessage, message.id)

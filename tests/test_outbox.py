@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from consult.database import utcnow
-from consult.mail import services as mail
-from consult.mail.models import OutboxMessage
+from consult.core.database import utcnow
+from consult.core.mail import services as mail
+from consult.core.mail.models import OutboxMessage
 from tests.conftest import csrf_token, free_port, login, post_form
 from tests.meetings.conftest import create_meeting  # noqa: F401 (fixture)
 

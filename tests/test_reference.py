@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from consult import reference as ref
+from consult.core import reference as ref
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 

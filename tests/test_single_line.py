@@ -8,9 +8,9 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from consult.consultations.models import Attachment, Submission
-from consult.forms import ConsultForm
-from consult.mail import services as mail
-from consult.text import single_line, strip_format
+from consult.core.forms import ConsultForm
+from consult.core.mail import services as mail
+from consult.core.text import single_line, strip_format
 from tests.conftest import post_form
 
 FORM_URL = "/{lang}/consultations/gcm-review-2026/submit"

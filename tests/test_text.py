@@ -1,4 +1,4 @@
-from consult.text import normalise, normalise_name, search_terms
+from consult.core.text import normalise, normalise_name, search_terms
 
 
 def test_arabic_letter_variants_fold_together():

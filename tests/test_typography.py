@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from consult.i18n import format_day, format_moment, format_names
+from consult.core.i18n import format_day, format_moment, format_names
 
 ROOT = Path(__file__).resolve().parent.parent
 DEADLINE = datetime(2027, 1, 12, 20, 59, tzinfo=timezone.utc)  # 22:59 in Beirut

@@ -1,7 +1,7 @@
 import click
 
-from ..extensions import db
-from ..web import external_url
+from ..core.extensions import db
+from ..core.web import external_url
 from . import services
 
 

@@ -3,8 +3,8 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from ..forms import ConsultForm
-from ..i18n import LANGUAGE_NAMES, LANGUAGES, REGION_ZONES
+from ..core.forms import ConsultForm
+from ..core.i18n import LANGUAGE_NAMES, LANGUAGES, REGION_ZONES
 from .services import MIN_PASSWORD_LENGTH
 
 

@@ -5,8 +5,10 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from ..database import is_row_id, parse_row_id, utcnow
-from ..extensions import db
+from ..core.database import is_row_id, parse_row_id, utcnow
+from ..core.extensions import db
+from ..core.mail import services as mail
+from ..core.web import external_url
 from .models import ROLES, User
 
 hasher = PasswordHasher()
@@ -89,9 +91,6 @@ def user_from_password_token(token, max_age=None):
 
 def send_password_link(email):
     """Queue a link to choose a new password for the active account of `email`, if there is one."""
-    from ..mail import services as mail
-    from ..web import external_url
-
     user = find_user(email)
     if user is None or not user.active:
         return None

@@ -4,9 +4,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..extensions import db, limiter, login_manager
-from ..mail import services as mail
-from ..web import render_form
+from ..core.extensions import db, limiter, login_manager
+from ..core.mail import services as mail
+from ..core.web import render_form
 from . import services
 from .access import login_required
 from .forms import AccountForm, ForgotPasswordForm, LoginForm, SetPasswordForm

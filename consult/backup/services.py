@@ -26,11 +26,13 @@ import tempfile
 from datetime import timezone
 from pathlib import Path
 
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import inspect, text
 
-from ..database import utcnow, write_intent
-from ..extensions import db
+from ..core.database import utcnow, write_intent
+from ..core.extensions import db
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -70,9 +72,6 @@ def schema_revision():
 
 def known_revisions():
     """Every revision id of this code's migrations, oldest first, and the head."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
     directory = Path(current_app.root_path).parent / "migrations"
     script = ScriptDirectory.from_config(_alembic_config(Config, directory))
     revisions = [revision.revision for revision in script.walk_revisions()]

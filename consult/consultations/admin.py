@@ -5,13 +5,13 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import reference
+from ..core import reference
 from ..auth.access import login_required, secretariat_required
 from ..auth.models import User
-from ..database import utcnow
-from ..extensions import db
-from ..i18n import current_lang
-from ..web import render_form
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import current_lang
+from ..core.web import render_form
 from . import exports, services
 from .admin_forms import ConsultationForm, ReviewersForm
 from .models import SUBMISSION_STATUSES, ReviewerAssignment, Submission

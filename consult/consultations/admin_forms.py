@@ -1,5 +1,4 @@
 """Forms of the secretariat's pages for calls: the call itself and its reviewers."""
-import functools
 import re
 from datetime import timezone
 from zoneinfo import ZoneInfo
@@ -9,9 +8,9 @@ from wtforms import DateTimeLocalField, SelectField, SelectMultipleField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from .. import reference
-from ..forms import ConsultForm
-from ..i18n import LANGUAGES, REGION_ZONES, current_lang, valid_zone, zone_label
+from ..core import reference
+from ..core.forms import DATETIME_FORMATS, DATETIME_MESSAGE, ConsultForm, offered_zones
+from ..core.i18n import LANGUAGES, current_lang, valid_zone, zone_label
 from . import services
 from .models import CONSULTATION_STATUSES
 
@@ -23,8 +22,6 @@ TITLE_LIMIT = 300
 DESCRIPTION_LIMIT = 20000
 QUESTIONS_LIMIT = 5000
 # What a datetime-local input sends, then what people type by hand when their browser has no picker.
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
-DATETIME_MESSAGE = _l("Please enter a date and time such as 2026-12-01 23:59.")
 
 STATUS_LABELS = {
     "draft": _l("Draft: only the secretariat sees it"),
@@ -32,12 +29,6 @@ STATUS_LABELS = {
     "closed": _l("Closed: published, accepts nothing"),
     "reported": _l("Reported: closed, and its input report is done"),
 }
-
-
-@functools.cache
-def offered_zones():
-    """The region's zones that exist here (REGION_ZONES names one, Europe/Geneva, that the IANA database lacks)."""
-    return tuple(zone for zone in REGION_ZONES if valid_zone(zone))
 
 
 def _language_fields(kind, label, limit, textarea=False, description=None):

@@ -10,10 +10,10 @@ pulled by the reports feature (reports.services.pull_stale), which checks every 
 """
 from dataclasses import dataclass
 
-from ..audit import services as audit
-from ..database import utcnow
-from ..extensions import db
-from ..mail import services as mail
+from ..core.audit import services as audit
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.mail import services as mail
 from . import visibility
 
 # Statuses from which a submission may still be withdrawn (a draft is simply never sent).

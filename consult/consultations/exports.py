@@ -20,19 +20,15 @@ Who sees what (DESIGN.md, "Confidentiality levels of a submission"):
 
 File names carry the call's slug and the audience, never an organisation's name.
 """
-import csv
-import io
-import json
-import re
 from dataclasses import dataclass
-from datetime import timezone
 
 from sqlalchemy import select
 
-from ..extensions import db
+from ..core import tables
+from ..core.extensions import db
+from ..core.i18n import local_time
 from . import visibility
 from .models import Submission
-from .services import local_time
 
 AUDIENCES = ("secretariat", "members", "public")
 FORMATS = ("csv", "xlsx", "json")
@@ -74,14 +70,8 @@ COLUMNS = (
     ("tags", _INTERNAL),
 )
 
-MIMETYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json; charset=utf-8",
-}
+MIMETYPES = tables.MIMETYPES
 # A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-LIST_SEPARATOR = "; "
 
 
 def _check(audience):
@@ -155,73 +145,20 @@ def _moment(moment, zone):
     return local_time(moment, zone).isoformat(timespec="seconds") if moment else ""
 
 
-def _cell(value):
-    if isinstance(value, (list, tuple)):
-        return LIST_SEPARATOR.join(str(item) for item in value)
-    if value is None:
-        return ""
-    return str(value)
-
-
-# A formula start at the beginning of a value, or after a character at which a spreadsheet may cut the
-# value into cells (its list separator "," or ";", a tab, a line break), quotes and spaces skipped:
-# Excel set to ";" (French, Arabic) splits `a;=1+1;b` into three cells and runs the middle one.
-_FORMULA_AT = re.compile(r'(\A|[,;\t\r\n])([" ]*)(?=[=+\-@\t\r])')
-
-
-def neutralise(text):
-    """A value in which a spreadsheet could find a formula, wherever it cuts it into cells: each
-    formula start that begins the value or follows a separator gets a single quote before it."""
-    return _FORMULA_AT.sub(lambda match: match.group(1) + match.group(2) + "'", text)
-
-
-def csv_table(names, rows):
-    """A CSV file of `rows` (dicts) with the columns `names`: UTF-8 with a byte-order mark
-    (so Excel reads Arabic right); every field quoted; lists joined; formulas neutralised (see
-    neutralise). Shared by every export."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
-    writer.writerow(names)
-    for row in rows:
-        writer.writerow([neutralise(_cell(row.get(name))) for name in names])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
 def to_csv(rows, audience):
     """UTF-8 with a byte-order mark (so Excel reads Arabic right); formulas neutralised."""
-    return csv_table(columns(audience), rows)
+    return tables.csv_table(columns(audience), rows)
 
 
 def to_xlsx(rows, audience, created=None):
-    """One sheet; every cell written as a string, so nothing is ever a formula.
-
-    `created` (a UTC datetime) is the document's date; given, the same data give the same bytes.
-    """
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                            "strings_to_numbers": False, "strings_to_urls": False})
-    if created is not None:
-        workbook.set_properties({"created": created.astimezone(timezone.utc).replace(tzinfo=None)})
-    sheet = workbook.add_worksheet("submissions")
-    bold = workbook.add_format({"bold": True})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    names = columns(audience)
-    for col, name in enumerate(names):
-        sheet.write_string(0, col, name, bold)
-        sheet.set_column(col, col, 60 if name in ("good_practices", "challenges", "recommendations") else 18)
-    for number, row in enumerate(rows, start=1):
-        for col, name in enumerate(names):
-            sheet.write_string(number, col, _cell(row.get(name)), wrap)
-    sheet.freeze_panes(1, 0)
-    workbook.close()
-    return buffer.getvalue()
+    """One sheet; every cell a string, so nothing is ever a formula (same data, same bytes, given `created`)."""
+    return tables.xlsx_table(columns(audience), rows, sheet="submissions",
+                             wide=("good_practices", "challenges", "recommendations"), created=created)
 
 
 def to_json(rows, audience=None):
     """A list of objects; Arabic and French stay readable (no \\u escapes)."""
-    return (json.dumps(rows, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return tables.json_table(rows)
 
 
 WRITERS = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}

@@ -13,11 +13,11 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from .. import i18n, reference
-from ..forms import ConsultForm
-from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_lang
+from ..core import i18n, reference
+from ..core.forms import ConsultForm
+from ..core.i18n import LANGUAGE_NAMES, LANGUAGES, current_lang
 from . import visibility
-from .uploads import MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES
+from ..core.storage import MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES
 
 TEXT_LIMIT = 6000
 OUTSIDE_REGION = "other"

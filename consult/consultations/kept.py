@@ -10,13 +10,13 @@ from flask import current_app
 from sqlalchemy import ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .. import database
-from ..database import utcnow
-from ..extensions import db
-from . import uploads
+from ..core import database
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core import storage
 
 
-class KeptFile(uploads.StoredFileMixin, db.Model):
+class KeptFile(storage.StoredFileMixin, db.Model):
     """A checked file of a form that came back with an error, waiting for the form to be sent."""
 
     __tablename__ = "kept_files"
@@ -34,10 +34,10 @@ class Attached:
 
     kept: list = field(default_factory=list)
     new: list = field(default_factory=list)
-    errors: list = field(default_factory=list)  # uploads.UploadError, each naming its file where it has one
+    errors: list = field(default_factory=list)  # storage.UploadError, each naming its file where it has one
 
     def checked(self):
-        """Every file as uploads.CheckedFile, the kept ones read back from disk."""
+        """Every file as storage.CheckedFile, the kept ones read back from disk."""
         return [_read(item) for item in self.kept] + self.new
 
 
@@ -54,17 +54,17 @@ def collect(consultation, form_key, storages, remove_ids=()):
         _delete([item for item in rows if item.id in remove_ids])
         result.kept = [item for item in rows if item.id not in remove_ids]
     total = sum(item.size for item in result.kept)
-    for storage in storages or ():
+    for upload in storages or ():
         try:
-            checked = uploads.check_files([storage])
-        except uploads.UploadError as error:
+            checked = storage.check_files([upload])
+        except storage.UploadError as error:
             result.errors.append(error)
             continue
         for one in checked:
-            if len(result.kept) + len(result.new) >= uploads.MAX_FILES:
-                result.errors.append(uploads.UploadError("count", one.original_name))
-            elif total + one.size > uploads.MAX_TOTAL_BYTES:
-                result.errors.append(uploads.UploadError("total", one.original_name))
+            if len(result.kept) + len(result.new) >= storage.MAX_FILES:
+                result.errors.append(storage.UploadError("count", one.original_name))
+            elif total + one.size > storage.MAX_TOTAL_BYTES:
+                result.errors.append(storage.UploadError("total", one.original_name))
             else:
                 total += one.size
                 result.new.append(one)
@@ -77,7 +77,7 @@ def keep(consultation, form_key, attached):
     stored = []
     try:
         for checked in attached.new:
-            columns = uploads.store_checked(checked)
+            columns = storage.store_checked(checked)
             stored.append(columns["stored_name"])
             item = KeptFile(consultation_id=consultation.id, form_key=form_key, **columns)
             db.session.add(item)
@@ -87,7 +87,7 @@ def keep(consultation, form_key, attached):
     except BaseException:
         db.session.rollback()
         for name in stored:
-            uploads.remove(name)
+            storage.remove(name)
         raise
     sweep()
     return attached
@@ -112,8 +112,8 @@ def _kept_rows(consultation, form_key):
 
 
 def _read(item):
-    with open(uploads.path_of(item.stored_name), "rb") as handle:
-        return uploads.CheckedFile(item.original_name, item.content_type, handle.read())
+    with open(storage.path_of(item.stored_name), "rb") as handle:
+        return storage.CheckedFile(item.original_name, item.content_type, handle.read())
 
 
 def _delete(items):
@@ -125,4 +125,4 @@ def _delete(items):
         db.session.delete(item)
     db.session.commit()
     for name in names:
-        uploads.remove(name)
+        storage.remove(name)

@@ -10,10 +10,10 @@ import secrets
 
 from sqlalchemy import select
 
-from ..audit import services as audit
-from ..extensions import db
-from ..mail import services as mail
-from ..web import external_url
+from ..core.audit import services as audit
+from ..core.extensions import db
+from ..core.mail import services as mail
+from ..core.web import external_url
 from .models import Consultation, Submission
 from .services import _hash_token
 

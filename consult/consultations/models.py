@@ -4,10 +4,10 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..core.database import UTCDateTime, utcnow
+from ..core.extensions import db
 from . import visibility
-from .uploads import StoredFileMixin
+from ..core.storage import StoredFileMixin
 
 CONSULTATION_STATUSES = ("draft", "open", "closed", "reported")
 SUBMISSION_STATUSES = ("draft", "received", "screened", "included", "excluded", "withdrawn")
@@ -49,6 +49,11 @@ class Consultation(db.Model):
     def is_accepting(self, now=None):
         now = now or utcnow()
         return self.status == "open" and self.opens_at <= now < self.closes_at
+
+    def is_reportable(self, now=None):
+        """Its report (and the group's synthesis) can be written once the call no longer accepts submissions."""
+        now = now or utcnow()
+        return self.status in ("closed", "reported") or (self.status == "open" and self.closes_at <= now)
 
     @property
     def closing_moment(self):

@@ -8,15 +8,15 @@ from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer, raiseload
 
-from .. import reference
-from ..audit import services as audit
-from ..audit import text as audit_text
+from ..core import reference
+from ..core.audit import services as audit
+from ..auditlog import text as audit_text
 from ..auth.access import login_required, secretariat_required
-from ..database import is_row_id, parse_row_id
-from ..extensions import db
-from ..i18n import current_lang
-from ..text import search_terms
-from ..web import render_form, submission_status_label
+from ..core.database import is_row_id, parse_row_id
+from ..core.extensions import db
+from ..core.i18n import current_lang
+from ..core.text import search_terms
+from ..core.web import render_form, submission_status_label
 from . import consent, private_search, services, translation, visibility
 from .forms import OUTSIDE_REGION
 from .models import LANGS, TEXT_FIELDS, Consultation, Submission

@@ -7,11 +7,11 @@ from wtforms import (BooleanField, IntegerField, RadioField, SearchField, Select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from .. import reference
-from ..database import is_row_id
-from ..forms import ConsultForm
-from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_lang
-from ..web import submission_status_label
+from ..core import reference
+from ..core.database import is_row_id
+from ..core.forms import ConsultForm
+from ..core.i18n import LANGUAGE_NAMES, LANGUAGES, current_lang
+from ..core.web import submission_status_label
 from . import services, visibility
 from .forms import OUTSIDE_REGION, TEXT_LIMIT
 from .models import CONFIDENTIALITY_LEVELS
@@ -101,7 +101,7 @@ class QueueFilterForm(ConsultForm):
 
 
 def _title(consultation, lang):
-    from ..i18n import pick
+    from ..core.i18n import pick
 
     return pick(consultation.title, lang)[0] or consultation.slug
 

@@ -6,19 +6,21 @@ Functions that change data commit their own transaction.
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .. import database, reference
-from ..audit import services as audit
-from ..database import months_before, utcnow
-from ..extensions import db
-from ..mail import services as mail
-from ..text import normalise, normalise_name, search_terms
-from ..web import external_url
-from . import uploads, visibility
+from ..core import database, reference
+from ..core.audit import services as audit
+from ..core.database import months_before, utcnow
+from ..core.extensions import db
+from ..core.i18n import local_time
+from ..core.security import new_form_key
+from ..core.mail import services as mail
+from ..core.text import normalise, normalise_name, search_terms
+from ..core.web import external_url
+from ..core import storage
+from . import visibility
 from .models import (
     LANGS,
     TEXT_FIELDS,
@@ -110,15 +112,7 @@ def save_consultation(consultation=None, actor=None, **values):
     return consultation
 
 
-def local_time(moment, zone):
-    return moment.astimezone(ZoneInfo(zone))
-
-
 # ---------------------------------------------------------------- submitting
-
-def new_form_key():
-    return secrets.token_urlsafe(24)
-
 
 def _hash_token(token):
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -189,7 +183,7 @@ class SubmitResult:
 def submit(consultation, values, files=(), form_key=None, page_lang="en", draft=False, now=None):
     """Store a submission (or a draft) with its checked files; send the receipt or the draft link.
 
-    `files` are uploads.CheckedFile. A second call with the same form_key returns the first
+    `files` are storage.CheckedFile. A second call with the same form_key returns the first
     submission instead of making another (double click, resent POST).
     On SQLite the lookups run in a reading transaction of their own (database.reading_before_writing).
     """
@@ -262,7 +256,7 @@ def _store_files(files, stored):
     """Write each checked file to disk; its Attachment rows. `stored` collects the names for clean-up."""
     attachments = []
     for checked in files:
-        columns = uploads.store_checked(checked)
+        columns = storage.store_checked(checked)
         stored.append(columns["stored_name"])
         attachments.append(Attachment(**columns))
     return attachments
@@ -270,7 +264,7 @@ def _store_files(files, stored):
 
 def _discard(stored_names):
     for name in stored_names:
-        uploads.remove(name)
+        storage.remove(name)
 
 
 def _by_form_key(consultation, form_key):

@@ -4,14 +4,16 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
-from .. import database, reference
-from ..database import utcnow
-from ..extensions import limiter
-from ..i18n import current_lang
-from ..mail import services as mail
-from ..pagecache import page_cache
-from ..web import render_form
-from . import consent, kept, links, services, uploads, visibility
+from ..core import database, reference
+from ..core.database import utcnow
+from ..core.extensions import limiter
+from ..core.i18n import current_lang
+from ..core.mail import services as mail
+from ..core.pagecache import page_cache
+from ..core.security import new_form_key
+from ..core.web import render_form
+from ..core import storage
+from . import consent, kept, links, services, visibility
 from .forms import ConfirmForm, DraftForm, LinksForm, NarrowConsentForm, SubmissionForm
 
 bp = Blueprint("consultations", __name__)
@@ -64,14 +66,8 @@ def index():
 
 @bp.route("/consultations/<slug>/")
 def show(slug):
-    from ..reports.services import published_of
-
-    consultation = _consultation_or_404(slug)
-    from ..opendata import services as opendata
-
-    reports = [] if consultation.is_accepting() else published_of(consultation)
-    return render_template("consultations/show.html", consultation=consultation, reports=reports,
-                           open_data=opendata.is_open(consultation))
+    # Its published reports and open data come from template globals of those features (above this one).
+    return render_template("consultations/show.html", consultation=_consultation_or_404(slug))
 
 
 @bp.route("/consultations/<slug>/submit", methods=["GET", "POST"])
@@ -79,7 +75,7 @@ def submit(slug):
     cache = page_cache("submission_form")
     cache_key = (slug, current_lang(), str(get_timezone()))
     if cache.usable():
-        page = cache.get(cache_key, csrf_token=generate_csrf(), form_key=services.new_form_key())
+        page = cache.get(cache_key, csrf_token=generate_csrf(), form_key=new_form_key())
         if page is not None:
             return page
     return _render_or_submit(slug, cache, cache_key)
@@ -96,7 +92,7 @@ def _render_or_submit(slug, cache, cache_key):
     saving_draft = "save_draft" in request.form
     form = DraftForm() if saving_draft else SubmissionForm()
     if request.method == "GET":
-        form.form_key.data = services.new_form_key()
+        form.form_key.data = new_form_key()
     attached = None
     if form.validate_on_submit() or (request.method == "POST" and "csrf_token" not in form.errors):
         # Files are checked (and kept) even when another field has an error: none is lost on the way back.
@@ -153,11 +149,11 @@ def submission_page(token):
     form = form_class(obj=_FormObject(submission)) if request.method == "GET" else form_class()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            files = uploads.check_files(form.attachments.data or [], already=len(submission.attachments),
+            files = storage.check_files(form.attachments.data or [], already=len(submission.attachments),
                                         already_bytes=sum(a.size for a in submission.attachments))
             remove = [int(i) for i in request.form.getlist("remove_attachment") if i.isascii() and i.isdigit() and len(i) < 10]
             services.update_by_submitter(submission, form.values(), files, remove, send=sending)
-        except uploads.UploadError as error:
+        except storage.UploadError as error:
             form.attachments.errors = [upload_message(error)]
         except services.ClosedError:
             return render_template("submissions/expired.html", submission=submission), 410
@@ -236,8 +232,8 @@ def attachment(token, attachment_id):
 def send_attachment(submission, attachment_id):
     for item in submission.attachments:
         if item.id == attachment_id:
-            return send_file(uploads.path_of(item.stored_name), mimetype=item.content_type,
-                             as_attachment=True, download_name=uploads.clean_name(item.original_name))
+            return send_file(storage.path_of(item.stored_name), mimetype=item.content_type,
+                             as_attachment=True, download_name=storage.clean_name(item.original_name))
     abort(404)
 
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from ..auth.models import User
 from ..consultations import services
 from ..consultations.models import Consultation
-from ..consultations.uploads import CheckedFile
-from ..database import utcnow
-from ..extensions import db
+from ..core.storage import CheckedFile
+from ..core.database import utcnow
+from ..core.extensions import db
 
 # A tiny, valid one-page PDF, attached to a few submissions.
 DEMO_PDF = (

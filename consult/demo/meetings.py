@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from ..database import utcnow
-from ..extensions import db
+from ..core.database import utcnow
+from ..core.extensions import db
 from ..auth.models import User
 from ..meetings import minutes, services
 from ..meetings.models import Meeting

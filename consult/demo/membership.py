@@ -6,8 +6,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from ..auth import services as accounts
-from ..database import utcnow
-from ..extensions import db
+from ..core.database import utcnow
+from ..core.extensions import db
 from ..membership import services
 from ..membership.models import Application, NominationCall, Term
 

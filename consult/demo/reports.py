@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from ..consultations.models import Consultation
-from ..extensions import db
+from ..core.extensions import db
 from ..reports.models import ReportSetup
 
 SUMMARY = {

@@ -1,6 +1,6 @@
 """The demo data set. Each part creates only what is missing, so a second run changes nothing."""
 from ..auth import services as accounts
-from ..extensions import db
+from ..core.extensions import db
 from .consultations import load_consultations
 from .meetings import load_meetings
 from .reports import load_reports

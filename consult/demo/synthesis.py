@@ -6,8 +6,8 @@ from sqlalchemy import select
 from ..auth.models import User
 from ..consultations import services as consultations
 from ..consultations import visibility
-from ..consultations.models import Consultation
-from ..extensions import db
+from ..consultations.models import Consultation, Submission
+from ..core.extensions import db
 from ..reports import services as reports
 from ..synthesis import services as synthesis
 from ..synthesis import translation
@@ -102,8 +102,6 @@ def _quotes(consultation, objective, count=4):
 
 
 def _translate_quotes(consultation, quotes, secretariat):
-    from ..consultations.models import Submission
-
     for submission_id, field in quotes:
         submission = db.session.get(Submission, submission_id)
         position = TEXTS[submission.language][field].index(getattr(submission, field))

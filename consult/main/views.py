@@ -3,9 +3,10 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import text
 
-from ..database import utcnow
-from ..extensions import db
-from ..i18n import LANGUAGES, REGION_ZONES, TZ_COOKIE, browser_language, valid_zone
+from ..consultations.services import open_consultations
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import LANGUAGES, REGION_ZONES, TZ_COOKIE, browser_language, valid_zone
 
 bp = Blueprint("main", __name__)
 ONE_YEAR = 365 * 24 * 3600
@@ -18,8 +19,6 @@ def root():
 
 @bp.route("/<lang>/")
 def home():
-    from ..consultations.services import open_consultations
-
     return render_template("main/home.html", today=format_date(utcnow(), format="full"),
                            open_calls=open_consultations())
 

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from ..consultations import uploads
-from ..extensions import db
+from ..core import storage
+from ..core.extensions import db
 from .models import AgendaDocument, AgendaItem
 
 ITEM_FIELDS = ("starts_at", "duration_minutes", "title", "description", "presenter", "objectives")
@@ -114,7 +114,7 @@ def delete_item(item):
     _reorder(meeting, list(meeting.agenda))
     touch(meeting)
     for stored_name in stored:
-        uploads.remove(stored_name)
+        storage.remove(stored_name)
 
 
 def move_item(item, direction):
@@ -135,33 +135,33 @@ def move_item(item, direction):
 
 # ---------------------------------------------------------------- documents
 
-def check_document(storage):
-    """Read and check one uploaded file (werkzeug FileStorage) with uploads.check_files.
+def check_document(upload):
+    """Read and check one uploaded file (werkzeug FileStorage) with storage.check_files.
 
-    Returns an uploads.CheckedFile; raises uploads.UploadError ("type", "size", "empty", "missing").
+    Returns a storage.CheckedFile; raises storage.UploadError ("type", "size", "empty", "missing").
     """
-    if storage is None or not storage.filename:
-        raise uploads.UploadError("missing")
-    files = uploads.check_files([storage])
+    if upload is None or not upload.filename:
+        raise storage.UploadError("missing")
+    files = storage.check_files([upload])
     if not files:
-        raise uploads.UploadError("missing")
+        raise storage.UploadError("missing")
     checked = files[0]
     extension = checked.original_name.rsplit(".", 1)[-1].lower()
     if extension not in DOCUMENT_EXTENSIONS or checked.content_type not in DOCUMENT_TYPES:
-        raise uploads.UploadError("type", checked.original_name)
+        raise storage.UploadError("type", checked.original_name)
     return checked
 
 
 def add_document(item, checked):
     """Store a checked file and attach it to the item; the file is removed again if the row cannot be saved."""
-    columns = uploads.store_checked(checked)
+    columns = storage.store_checked(checked)
     try:
         document = AgendaDocument(**columns)
         item.documents.append(document)
         db.session.commit()
     except Exception:
         db.session.rollback()
-        uploads.remove(columns["stored_name"])
+        storage.remove(columns["stored_name"])
         raise
     return document
 
@@ -176,4 +176,4 @@ def delete_document(document):
     stored_name = document.stored_name
     document.item.documents.remove(document)
     db.session.commit()
-    uploads.remove(stored_name)
+    storage.remove(stored_name)

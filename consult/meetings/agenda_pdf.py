@@ -12,9 +12,9 @@ from pathlib import Path
 
 from flask import render_template
 
-from .. import pdf
-from ..consultations import uploads
-from ..i18n import pick
+from ..core import pdf
+from ..core import storage
+from ..core.i18n import pick
 
 FOLDER = "agendas"
 STYLESHEETS = ("pdf.css",)
@@ -30,7 +30,7 @@ def _fingerprint():
 
 
 def _folder():
-    path = Path(uploads.upload_dir()) / FOLDER
+    path = Path(storage.upload_dir()) / FOLDER
     path.mkdir(exist_ok=True)
     return path
 

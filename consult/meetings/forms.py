@@ -10,10 +10,9 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, FileField, Int
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, URL, ValidationError
 
-from ..consultations.admin_forms import DATETIME_FORMATS, DATETIME_MESSAGE, offered_zones
-from .. import reference
-from ..forms import ConsultForm
-from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_lang, valid_zone, zone_label
+from ..core import reference
+from ..core.forms import DATETIME_FORMATS, DATETIME_MESSAGE, ConsultForm, offered_zones
+from ..core.i18n import LANGUAGE_NAMES, LANGUAGES, current_lang, valid_zone, zone_label
 
 KIND_LABELS = {"in_person": _l("In person"), "virtual": _l("Virtual"), "hybrid": _l("Hybrid")}
 STATUS_LABELS = {

@@ -20,9 +20,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vText
 
-from ..database import utcnow
-from ..i18n import pick
-from ..web import external_url
+from ..core.database import utcnow
+from ..core.i18n import pick
+from ..core.web import external_url
 
 PRODID = "-//consult//meetings//EN"
 STATUS = {"scheduled": "CONFIRMED", "postponed": "TENTATIVE", "held": "CONFIRMED", "cancelled": "CANCELLED",

@@ -5,9 +5,9 @@ from uuid import uuid4
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, utcnow
-from ..consultations.uploads import StoredFileMixin
-from ..extensions import db
+from ..core.database import UTCDateTime, utcnow
+from ..core.storage import StoredFileMixin
+from ..core.extensions import db
 
 MEETING_KINDS = ("in_person", "virtual", "hybrid")
 MEETING_STATUSES = ("draft", "scheduled", "postponed", "cancelled", "held")

@@ -18,9 +18,9 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..i18n import LANGUAGES, pick, valid_zone
-from ..mail import services as mail
-from ..web import external_url
+from ..core.i18n import LANGUAGES, pick, valid_zone
+from ..core.mail import services as mail
+from ..core.web import external_url
 from .forms import STATUS_LABELS
 from .ics import STATUS, invite
 from .rsvp import rsvp_token

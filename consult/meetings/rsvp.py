@@ -6,8 +6,8 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from ..database import is_row_id, utcnow
-from ..extensions import db
+from ..core.database import is_row_id, utcnow
+from ..core.extensions import db
 from .models import RESPONSES, Invitation
 
 # What an invitee may answer ("pending" is only the starting state).
@@ -131,10 +131,10 @@ def send_rsvp_reminders(now=None):
     from sqlalchemy.orm import contains_eager
 
     from ..auth.models import User
-    from ..extensions import db
-    from ..i18n import LANGUAGES, pick
-    from ..mail.services import send_template
-    from ..web import external_url
+    from ..core.extensions import db
+    from ..core.i18n import LANGUAGES, pick
+    from ..core.mail.services import send_template
+    from ..core.web import external_url
     from .models import Invitation, Meeting
 
     now = now or utcnow()

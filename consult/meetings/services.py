@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from ..auth.models import User
-from ..database import utcnow
-from ..extensions import db
+from ..core.database import utcnow
+from ..core.extensions import db
 from .models import MEETING_KINDS, MEETING_STATUSES, VISIBILITIES, AgendaItem, CalendarFeedToken, Invitation, Meeting
 
 MEETING_FIELDS = ("title", "description", "kind", "venue", "address", "join_url", "starts_at", "ends_at",
@@ -29,10 +29,6 @@ class NotFound(Exception):
 
 class InvalidMeeting(ValueError):
     """Values that cannot make a meeting (the end before the start, an unknown zone ...)."""
-
-
-def local_time(moment, zone):
-    return moment.astimezone(ZoneInfo(zone))
 
 
 def _check(values):

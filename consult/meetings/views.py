@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from ..auth.access import login_required, secretariat_required
 from ..auth.models import User
-from ..extensions import db
-from ..i18n import LANGUAGES, browser_language, current_lang
-from ..web import external_url, render_form
-from ..consultations import uploads
+from ..core.extensions import db
+from ..core.i18n import LANGUAGES, browser_language, current_lang
+from ..core.web import external_url, render_form
+from ..core import storage
 from . import agenda, ics, minutes, notices, rsvp, services
 from .forms import (ACTION_STATUS_LABELS, KIND_LABELS, RESPONSE_LABELS, STATUS_LABELS, ActionForm, AgendaDocumentForm,
                     AgendaItemForm, AttendanceForm, CloseActionForm, ConfirmForm, FeedTokenForm, MeetingForm,
@@ -446,7 +446,7 @@ def add_agenda_document(meeting_id, item_id):
         return _agenda_page(meeting, document_errors={item.id: errors or [_("Please choose a file.")]})
     try:
         checked = agenda.check_document(request.files.get("document"))
-    except uploads.UploadError as error:
+    except storage.UploadError as error:
         return _agenda_page(meeting, document_errors={item.id: [document_message(error)]})
     agenda.add_document(item, checked)
     flash(_("The document is attached."), "success")
@@ -458,8 +458,8 @@ def agenda_document(meeting_id, item_id, document_id):
     """Download a document, as an attachment, for anyone who may see the meeting (404 otherwise)."""
     meeting = _meeting_or_404(meeting_id)
     document = _document_or_404(_item_or_404(meeting, item_id), document_id)
-    response = send_file(uploads.path_of(document.stored_name), mimetype=document.content_type,
-                         as_attachment=True, download_name=uploads.clean_name(document.original_name))
+    response = send_file(storage.path_of(document.stored_name), mimetype=document.content_type,
+                         as_attachment=True, download_name=storage.clean_name(document.original_name))
     if current_user.is_authenticated or meeting.visibility != "public":
         response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -498,7 +498,7 @@ def _file_lang():
 
 @calendar_bp.route("/meetings/<int:meeting_id>.ics")
 def meeting_ics(meeting_id):
-    from .. import costs
+    from ..core import costs
 
     meeting = _meeting_or_404(meeting_id)
     lang = _file_lang()
@@ -514,7 +514,7 @@ def meeting_ics(meeting_id):
 
 @calendar_bp.route("/calendar/public.ics")
 def public_feed():
-    from .. import costs
+    from ..core import costs
 
     lang = _file_lang()
 
@@ -579,7 +579,7 @@ def agenda_pdf(meeting_id):
     """The agenda as a PDF in the page's language, for anyone who may see the meeting (404 otherwise).
 
     Served from the stored file; a build (the agenda changed) counts against the reader's address."""
-    from .. import costs
+    from ..core import costs
     from . import agenda_pdf as document
 
     meeting = _meeting_or_404(meeting_id)

@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import secretariat_required
-from ..extensions import db
-from ..web import render_form
+from ..core.extensions import db
+from ..core.web import render_form
 from . import charts, services
 from .forms import (CallForm, DecisionForm, EndTermForm, NewTermForm, OrganisationForm, SettingsForm, TermForm,
                     gender_data, gender_value)

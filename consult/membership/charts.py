@@ -6,9 +6,9 @@ from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from .. import reference
-from ..charts import labelled_bars
-from ..i18n import current_lang, text_direction
+from ..core import reference
+from ..core.charts import labelled_bars
+from ..core.i18n import current_lang, text_direction
 from .forms import GENDER_LABELS, ROLE_LABELS
 
 COLOURS = ("#1d5c8c", "#2f7d4f", "#8a5a12", "#7a2e5b", "#445566")

@@ -9,11 +9,10 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, Hi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, URL, ValidationError
 
-from .. import reference
-from ..consultations.admin_forms import DATETIME_FORMATS, DATETIME_MESSAGE, offered_zones
-from ..forms import ConsultForm
-from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_lang, zone_label
-from ..text import normalise_name
+from ..core import reference
+from ..core.forms import DATETIME_FORMATS, DATETIME_MESSAGE, ConsultForm, offered_zones
+from ..core.i18n import LANGUAGE_NAMES, LANGUAGES, current_lang, zone_label
+from ..core.text import normalise_name
 from .models import GENDERS, GROUP_ROLES
 
 OUTSIDE_REGION = "other"

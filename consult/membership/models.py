@@ -4,8 +4,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..core.database import UTCDateTime, utcnow
+from ..core.extensions import db
 
 GROUP_ROLES = ("chair", "co_chair", "member", "alternate")
 # "undisclosed": the person prefers not to say; "unstated": nobody answered.

@@ -11,17 +11,17 @@ from datetime import timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import reference
-from ..audit import services as audit
+from ..core import reference
+from ..core.audit import services as audit
 from ..auth import services as accounts
 from ..auth.models import User
-from ..database import months_before, utcnow
-from ..extensions import db
-from ..mail import services as mail
-from ..text import normalise_name
-from ..web import external_url
-from ..consultations.services import new_form_key  # noqa: F401  (the nomination form's key, as the submission form's)
-from ..i18n import today
+from ..core.database import months_before, utcnow
+from ..core.extensions import db
+from ..core.mail import services as mail
+from ..core.text import normalise_name
+from ..core.web import external_url
+from ..core.security import new_form_key  # noqa: F401  (the nomination form's key, as the submission form's)
+from ..core.i18n import today
 from .models import (
     GENDERS,
     GROUP_ROLES,

@@ -3,11 +3,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import reference
+from ..core import reference
 from ..auth.access import login_required
-from ..extensions import limiter
-from ..i18n import current_lang
-from ..web import render_form
+from ..core.extensions import limiter
+from ..core.i18n import current_lang
+from ..core.web import render_form
 from . import services
 from .forms import ApplicationForm, HideNameForm
 

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from ..consultations import exports, visibility
 from ..consultations.models import LANGS, TEXT_FIELDS, SubmissionTranslation
-from ..extensions import db
+from ..core import tables
+from ..core.extensions import db
 from ..reports.models import DEFAULT_LICENCE, LICENCES, Report, ReportSetup
 
 AUDIENCE = "public"
@@ -84,7 +85,7 @@ def rows(consultation):
 
 def as_csv(consultation):
     """UTF-8 with a byte-order mark, formulas neutralised (the exports' own CSV writer)."""
-    return exports.csv_table(columns(), rows(consultation))
+    return tables.csv_table(columns(), rows(consultation))
 
 
 def as_json(consultation, dictionary_url=None):

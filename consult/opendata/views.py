@@ -3,11 +3,18 @@ from flask import Blueprint, Response, abort, jsonify, render_template
 from flask_babel import lazy_gettext as _l
 
 from ..consultations import services as consultations
-from ..web import external_url
+from ..consultations.review import FIELD_LABELS, language_label
+from ..core.web import external_url
 from . import services
 
 bp = Blueprint("opendata", __name__)
 api_bp = Blueprint("opendata_api", __name__)
+
+
+@bp.app_template_global("has_open_data")
+def has_open_data(consultation):
+    """For the call's public page: whether its open data are out (once a report is published)."""
+    return services.is_open(consultation)
 MAX_AGE = 300
 
 # What each column holds, in the reader's language. Column names themselves are stable English keys.
@@ -52,8 +59,6 @@ def _public(response):
 
 def describe(name):
     """The description of one column, in the page's language."""
-    from ..consultations.review import FIELD_LABELS, language_label
-
     if name in DESCRIPTIONS:
         return DESCRIPTIONS[name]
     field, _sep, lang = name.rpartition("_")

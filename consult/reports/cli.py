@@ -5,8 +5,12 @@ import sys
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from rq import Worker
 
-from ..i18n import LANGUAGES
+from ..consultations import services as consultations
+from ..core.i18n import LANGUAGES
+from . import services
+from .jobs import queue
 
 report_cli = AppGroup("report", help="Input reports of calls for input.")
 
@@ -22,9 +26,6 @@ report_cli = AppGroup("report", help="Input reports of calls for input.")
               help="Where to write the file ('-' for standard output).")
 def build(slug, lang, part, fmt, output):
     """Build the input report of call SLUG (or take the stored one if nothing has changed)."""
-    from ..consultations import services as consultations
-    from . import services
-
     try:
         consultation = consultations.get_consultation(slug, include_drafts=True)
     except consultations.NotFound:
@@ -52,10 +53,6 @@ def build(slug, lang, part, fmt, output):
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 def worker(burst):
     """Build queued reports from the Redis queue (CONSULT_QUEUE_URL)."""
-    from rq import Worker
-
-    from .jobs import queue
-
     if not current_app.config.get("CONSULT_QUEUE_URL"):
         raise click.ClickException("CONSULT_QUEUE_URL is not set: reports are built in the web process.")
     reports = queue()

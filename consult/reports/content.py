@@ -19,24 +19,27 @@ from collections import Counter
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload, load_only
 
-from .. import reference
+from ..core import reference
 from ..consultations import visibility
 from ..consultations.models import TEXT_FIELDS, Submission, SubmissionTranslation
-from ..extensions import db
-from ..i18n import pick
+from ..core.extensions import db
+from ..core.i18n import pick
+from ..core.pdf import font_report
 from .models import ReportSetup
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 # Every file whose change changes a report; with the language's compiled catalog.
 TEMPLATE_FILES = ("templates/reports/report.html", "templates/reports/_cover.html", "templates/pdf/base.html", "templates/pdf/pdf.css",
-                  "templates/pdf/report.css", "consult/charts.py")
-NO_REGION = "none"
+                  "templates/pdf/report.css", "consult/core/charts.py")
+NO_REGION = reference.NO_REGION
 REPORT_COLUMNS = (Submission.number, Submission.reference, Submission.status, Submission.org_name,
                   Submission.org_name_key, Submission.constituency, Submission.country, Submission.language,
                   Submission.objectives, Submission.objectives_reviewed, Submission.principles,
@@ -57,7 +60,6 @@ class Gathered:
 
 def field_labels():
     """{field: its heading} in the current language (looked up once per report, not per quote)."""
-    from flask_babel import gettext as _
     return {"good_practices": _("Good practices"), "challenges": _("Challenges"),
             "recommendations": _("Recommendations")}
 
@@ -68,28 +70,6 @@ def language_name(code, lang):
 
 def _language_names(lang):
     return {code: language_name(code, lang) for code in ("ar", "en", "fr")}
-
-
-def _country_label(code, lang):
-    from flask_babel import gettext as _
-    try:
-        return reference.country(code).label(lang)
-    except KeyError:
-        return _("Outside the Arab region")
-
-
-def _subregion_code(country_code):
-    try:
-        return reference.country(country_code).subregion or NO_REGION
-    except KeyError:
-        return NO_REGION
-
-
-def _subregion_label(code, lang):
-    from flask_babel import gettext as _
-    if code == NO_REGION:
-        return _("Outside the Arab region")
-    return reference.subregion(code).label(lang)
 
 
 def _rows(counter, label, order=None, last=lambda code: False):
@@ -137,7 +117,7 @@ def _status_counts(consultation):
 def _attribution(submission, lang):
     """Who said it, as far as the submitter allowed: never a name for an anonymous submission."""
     constituency = reference.constituency(submission.constituency).label(lang)
-    country = _country_label(submission.country, lang)
+    country = reference.country_label(submission.country, lang)
     if visibility.named(submission.confidentiality):
         return {"named": True, "name": submission.org_name, "constituency": constituency, "country": country}
     return {"named": False, "name": None, "constituency": constituency, "country": country}
@@ -157,13 +137,12 @@ def _quote(submission, lang, translations, labels, names):
     states = {"translated" if part["translated"] else ("original" if part["lang"] != lang else "same") for part in parts}
     note = states.pop() if len(states) == 1 else "mixed"
     return {"reference": submission.reference, "attribution": _attribution(submission, lang),
-            "subregion": _subregion_code(submission.country), "parts": parts, "note": note,
+            "subregion": reference.subregion_code(submission.country), "parts": parts, "note": note,
             "original_language": names[submission.language]}
 
 
 def _undisclosed_label(label):
     """A category's label, with one "Not disclosed" row for the submissions that may not be shown in one."""
-    from flask_babel import gettext as _
 
     return lambda code: _("Not disclosed") if code == UNDISCLOSED else label(code)
 
@@ -194,10 +173,10 @@ def _statistics(submissions, lang):
         {"key": "objective", **share(_rows(
             objectives, lambda n: reference.objective(n).short.get(lang), order=lambda n: n))},
         {"key": "subregion", **share(_rows(
-            _disclosed(submissions, lambda s: _subregion_code(s.country)),
-            _undisclosed_label(lambda c: _subregion_label(c, lang)), order=_last(subregion_order)))},
+            _disclosed(submissions, lambda s: reference.subregion_code(s.country)),
+            _undisclosed_label(lambda c: reference.subregion_label(c, lang)), order=_last(subregion_order)))},
         {"key": "country", **share(_rows(_disclosed(submissions, lambda s: s.country),
-                                         _undisclosed_label(lambda c: _country_label(c, lang)), last=by_count))},
+                                         _undisclosed_label(lambda c: reference.country_label(c, lang)), last=by_count))},
         {"key": "constituency", **share(_rows(
             _disclosed(submissions, lambda s: s.constituency),
             _undisclosed_label(lambda c: reference.constituency(c).label(lang)), last=by_count))},
@@ -238,7 +217,7 @@ def _chapters(submissions, lang, translations):
         for code in subregion_order:
             quotes = [quote for quote in chapter["quotes"] if quote["subregion"] == code]
             if quotes:
-                sections.append({"subregion": code, "label": _subregion_label(code, lang), "quotes": quotes})
+                sections.append({"subregion": code, "label": reference.subregion_label(code, lang), "quotes": quotes})
         out.append({"number": number, "title": objective.title.get(lang), "title_lang": lang,
                     "sections": sections, "see_also": chapter["see_also"], "confidential": chapter["confidential"],
                     "anchor": f"objective-{number}"})
@@ -257,7 +236,7 @@ def _organisations(submissions, lang):
     for submission in submissions:
         if visibility.named(submission.confidentiality) and submission.org_name.strip():
             named.setdefault(submission.org_name_key or submission.org_name.casefold(),
-                             {"name": submission.org_name.strip(), "country": _country_label(submission.country, lang)})
+                             {"name": submission.org_name.strip(), "country": reference.country_label(submission.country, lang)})
     unnamed = sum(1 for s in submissions if not visibility.named(s.confidentiality))
     return sorted(named.values(), key=lambda row: reference.collation_key(row["name"])), unnamed
 
@@ -276,7 +255,6 @@ def gather(consultation, lang):
     organisations, unnamed = _organisations(submissions, lang)
     zone = consultation.timezone
     levels = Counter(visibility.reported_level(s.confidentiality) for s in submissions)
-    from zoneinfo import ZoneInfo
     content = {
         "lang": lang,
         "arabic_digits": bool(setup and setup.arabic_digits and lang == "ar"),
@@ -327,7 +305,6 @@ def template_fingerprint(lang):
 
 
 def input_hash(content):
-    from ..pdf import font_report
     payload = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     digest = hashlib.sha256(payload.encode("utf-8"))
     digest.update(template_fingerprint(content["lang"]).encode())

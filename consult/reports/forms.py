@@ -1,14 +1,14 @@
 """Forms of the report pages (secretariat only)."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from ..forms import ConsultForm
-from ..i18n import LANGUAGE_NAMES, LANGUAGES
+from ..core.forms import ConsultForm
+from ..core.i18n import LANGUAGE_NAMES, LANGUAGES
 from .models import DEFAULT_LICENCE, LICENCES
 from .services import TEXT_LIMIT
+from .vocabulary import PART_LABELS
 
 TOO_LONG = _l("At most %(max)d characters.")
 
@@ -43,9 +43,6 @@ class ReportTextsForm(ConsultForm):
         self.licence.data = setup.licence or DEFAULT_LICENCE
 
 
-PART_LABELS = {"main": _l("Main report (the group's synthesis)"), "annex": _l("Annex: compendium of input")}
-
-
 class BuildForm(ConsultForm):
     lang = RadioField(_l("Language of the report"), validators=[InputRequired(message=_l("Choose a language."))],
                       choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
@@ -56,21 +53,3 @@ class BuildForm(ConsultForm):
 
 class PublishForm(ConsultForm):
     action = HiddenField(validators=[InputRequired()])
-
-
-STAGE_LABELS = {
-    "queued": _l("Waiting for its turn"),
-    "collecting": _l("Collecting the submissions"),
-    "composing": _l("Composing the text"),
-    "laying_out": _l("Laying out the pages"),
-    "writing": _l("Writing the PDF"),
-    "done": _l("Done"),
-}
-# Why a build was pulled (models.PULL_REASONS), as the secretariat's page says it.
-PULL_REASON_LABELS = {
-    "consent": _l("an organisation made its submission stricter"),
-    "withdrawn": _l("an organisation withdrew its submission"),
-    "excluded": _l("a submission in it is no longer included"),
-    "reopened": _l("the call was reopened"),
-    "superseded": _l("a newer build was published"),
-}

@@ -4,8 +4,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..core.database import UTCDateTime, utcnow
+from ..core.extensions import db
 
 REPORT_STATUSES = ("queued", "building", "ready", "failed")
 # Why a ready build is no longer served to anyone but the secretariat.

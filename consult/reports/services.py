@@ -8,16 +8,18 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from .. import charts, database, pdf
-from ..audit import services as audit
-from ..consultations import uploads, visibility
+from ..core import charts, database, pdf
+from ..core.audit import services as audit
+from ..consultations import visibility
+from ..core import storage
 from ..consultations.models import Submission
-from ..database import utcnow
-from ..extensions import db
-from ..i18n import LANGUAGES
-from . import content
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import LANGUAGES
+from . import content, docx, jobs, main_report
 from .models import DEFAULT_LICENCE, LICENCES, PARTS, Report, ReportSetup
 
 log = logging.getLogger(__name__)
@@ -28,13 +30,6 @@ DEFAULT_PART = "annex"
 
 class NotClosed(Exception):
     """The call still accepts submissions (or is a draft): its report can't be built yet."""
-
-
-def is_reportable(consultation, now=None):
-    """A report is built once a call no longer accepts submissions."""
-    now = now or utcnow()
-    return consultation.status in ("closed", "reported") or (
-        consultation.status == "open" and consultation.closes_at <= now)
 
 
 # ---------------------------------------------------------------- the secretariat's texts
@@ -93,7 +88,6 @@ def gather(consultation, lang, part=DEFAULT_PART):
     """The data of one part of the report: the main report (the group's synthesis) or the annex (the
     compendium of every quotable submission). Call inside force_locale(lang)."""
     if part == "main":
-        from ..synthesis import report as main_report
         return main_report.gather(consultation, lang)
     if part != "annex":
         raise ValueError(f"unknown part {part!r}")
@@ -107,19 +101,16 @@ def preview_html(consultation, lang, stylesheet_base, part=DEFAULT_PART):
 
 def render_docx(gathered):
     """The Word version of a main report, from the very data of its PDF. Call inside force_locale(lang)."""
-    from ..synthesis import docx
-
     data = gathered.content
     number, _percent = _number_formatter(data["lang"], data["arabic_digits"])
     return docx.render(data, pdf_title(data), format_date(utcnow(), "long", locale=data["lang"]), number)
 
 
 def docx_path(report):
-    return uploads.path_of(report.docx_name) if report.docx_name else None
+    return storage.path_of(report.docx_name) if report.docx_name else None
 
 
 def pdf_title(data):
-    from flask_babel import gettext as _
     if data.get("part") == "main":
         return _("Report of the advisory group: %(call)s", call=data["call"]["title"])
     return _("Input report: %(call)s", call=data["call"]["title"])
@@ -154,7 +145,7 @@ def _matching(consultation, lang, input_hash, part=DEFAULT_PART):
 
 def _find_or_queue(consultation, lang, actor, now, part=DEFAULT_PART):
     """(report, reused, created): the stored or under-way report with these inputs, else a new queued one."""
-    if not is_reportable(consultation, now):
+    if not consultation.is_reportable(now):
         raise NotClosed(consultation.slug)
     with force_locale(lang):
         gathered = gather(consultation, lang, part)
@@ -178,8 +169,7 @@ def request_build(consultation, lang, actor=None, now=None, part=DEFAULT_PART):
     the background. Asking again while a build with the same inputs is under way gives that build."""
     report, reused, created = _find_or_queue(consultation, lang, actor, now or utcnow(), part)
     if created:
-        from . import jobs
-        jobs.enqueue(report.id)
+        jobs.enqueue(run_build, report.id)
     return report, reused
 
 
@@ -232,8 +222,8 @@ def run_build(report_id):
         rendered = pdf.write_pdf(html, title=title, lang=report.lang,
                                  on_stage=lambda stage: _set_stage_of(report_id, stage))
         del html
-        stored_name, digest = uploads.store(rendered.data)
-        docx_name = uploads.store(docx)[0] if docx is not None else None
+        stored_name, digest = storage.store(rendered.data)
+        docx_name = storage.store(docx)[0] if docx is not None else None
         report = db.session.get(Report, report_id)
         report.input_hash = input_hash  # the inputs it was made from, should they have changed since the request
         report.consents = consents
@@ -248,7 +238,7 @@ def run_build(report_id):
         db.session.rollback()
         for name in (stored_name, docx_name):
             if name:
-                uploads.remove(name)
+                storage.remove(name)
         log.exception("report %s: build failed", report_id)
         report = db.session.get(Report, report_id)
         if report is not None:  # (gone if its call was deleted meanwhile)
@@ -277,14 +267,14 @@ def refresh(report):
 
 
 def file_path(report):
-    return uploads.path_of(report.stored_name)
+    return storage.path_of(report.stored_name)
 
 
 # ---------------------------------------------------------------- consent: pulled builds
 
 def _pull_reason(report, current, newer_published):
     """Why `report` may no longer be served, or None. `current` is {submission id: (level, status)}."""
-    if not is_reportable(report.consultation):
+    if not report.consultation.is_reportable():
         return "reopened"
     for key, level in (report.consents or {}).items():
         now_level, status = current.get(int(key), (None, None))

@@ -5,13 +5,20 @@ from flask_login import current_user
 
 from ..auth.access import secretariat_required
 from ..consultations import services as consultations
-from ..i18n import current_lang
-from ..pdf import PDF_DIR
-from ..web import render_form
+from ..core.i18n import current_lang
+from ..core.pdf import PDF_DIR
+from ..core.web import render_form
 from . import services
-from .forms import PART_LABELS, PULL_REASON_LABELS, STAGE_LABELS, BuildForm, PublishForm, ReportTextsForm
+from .forms import BuildForm, PublishForm, ReportTextsForm
+from .vocabulary import PART_LABELS, PULL_REASON_LABELS, STAGE_LABELS
 
 bp = Blueprint("reports", __name__)
+
+
+@bp.app_template_global("published_reports")
+def published_reports(consultation):
+    """For the call's public page: its published reports (none while it still takes input)."""
+    return [] if consultation.is_accepting() else services.published_of(consultation)
 STYLESHEETS = ("pdf.css", "report.css")
 
 
@@ -106,7 +113,7 @@ def _workspace_page(consultation, texts_form, build_form):
     builds = services.builds_of(consultation)
     # The report is built from the texts as saved: a preview link per language shows exactly that.
     return render_form("reports/workspace.html", texts_form, consultation=consultation, build_form=build_form,
-                       publish_form=PublishForm(), builds=builds, reportable=services.is_reportable(consultation))
+                       publish_form=PublishForm(), builds=builds, reportable=consultation.is_reportable())
 
 
 @bp.post("/reports/<slug>/build")

@@ -1,11 +1,11 @@
 """Forms of the synthesis pages: assigning rapporteurs, drafting a chapter, commenting, approving."""
 from flask_babel import lazy_gettext as _l
-from ..forms import ConsultForm
+from ..core.forms import ConsultForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
 
-from ..i18n import LANGUAGE_NAMES, LANGUAGES
+from ..core.i18n import LANGUAGE_NAMES, LANGUAGES
 from .services import COMMENT_LIMIT, SYNTHESIS_LIMIT
 
 TOO_LONG = _l("At most %(max)d characters.")

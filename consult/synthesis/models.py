@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..core.database import UTCDateTime, utcnow
+from ..core.extensions import db
 
 
 class Rapporteur(db.Model):

@@ -10,13 +10,13 @@ from collections import defaultdict
 from sqlalchemy import delete, select
 from sqlalchemy.orm import load_only, lazyload
 
-from .. import reference
-from ..audit import services as audit
+from ..core import reference
+from ..core.audit import services as audit
 from ..consultations import visibility
 from ..consultations.models import TEXT_FIELDS, Submission
-from ..database import utcnow
-from ..extensions import db
-from ..i18n import LANGUAGES
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import LANGUAGES
 from ..membership import services as membership
 from .models import Chapter, ChapterComment, ChapterVersion, Rapporteur
 
@@ -26,7 +26,7 @@ COMMENT_LIMIT = 5_000
 KEY_MESSAGES = (1, 7)
 RECOMMENDATIONS = (3, 7)
 QUOTES = (3, 10)
-NO_REGION = "none"
+NO_REGION = reference.NO_REGION
 
 
 class SynthesisError(Exception):
@@ -35,11 +35,6 @@ class SynthesisError(Exception):
     def __init__(self, code, **details):
         super().__init__(code)
         self.code, self.details = code, details
-
-
-def _reportable(consultation):
-    from ..reports.services import is_reportable
-    return is_reportable(consultation)
 
 
 # ---------------------------------------------------------------- rapporteurs
@@ -88,7 +83,7 @@ def rapporteurs_of(consultation):
 
 
 def assign(consultation, objective, user, actor, on=None):
-    if not _reportable(consultation):
+    if not consultation.is_reportable():
         raise SynthesisError("not_closed")
     if objective not in objectives_with_input(consultation):
         raise SynthesisError("no_input")
@@ -132,10 +127,7 @@ def audience_of(user, consultation):
 # ---------------------------------------------------------------- a chapter's submissions
 
 def subregion_of(country):
-    try:
-        return reference.country(country).subregion or NO_REGION
-    except KeyError:
-        return NO_REGION
+    return reference.subregion_code(country)
 
 
 def chapter_submissions(consultation, objective, audience=visibility.REVIEWER, subregion=None,
@@ -233,7 +225,7 @@ def save_draft(consultation, objective, actor, lang, synthesis, key_messages, re
     """A new version of the chapter (and the end of any approval). Unchanged text makes no version."""
     if not may_draft(actor, consultation, objective):
         raise SynthesisError("not_rapporteur")
-    if not _reportable(consultation):
+    if not consultation.is_reportable():
         raise SynthesisError("not_closed")
     if objective not in objectives_with_input(consultation):
         raise SynthesisError("no_input")
@@ -344,4 +336,19 @@ def diff(chapter, old_number, new_number, labels):
     for line in difflib.ndiff(as_text(old, labels), as_text(new, labels)):
         if line[:1] in (" ", "-", "+"):
             out.append((line[:1], line[2:]))
+    return out
+
+
+def approved_chapters(consultation):
+    """{objective: (Chapter, approved ChapterVersion)} of the call (two queries)."""
+    chapters = {c.id: c for c in db.session.scalars(select(Chapter).where(Chapter.consultation_id == consultation.id))
+                if c.is_approved}
+    if not chapters:
+        return {}
+    versions = db.session.scalars(select(ChapterVersion).where(ChapterVersion.chapter_id.in_(chapters)))
+    out = {}
+    for item in versions:
+        chapter = chapters[item.chapter_id]
+        if item.number == chapter.approved_number:
+            out[chapter.objective] = (chapter, item)
     return out

@@ -5,17 +5,16 @@ translation may pre-fill a draft, never with confidential text.
 """
 from sqlalchemy import delete, select
 
-from ..audit import services as audit
+from ..core.audit import services as audit
 from ..consultations import services as consultations
 from ..consultations import translation as machine
 from ..consultations import visibility
 from ..consultations.models import Submission, SubmissionTranslation
-from ..database import utcnow
-from ..extensions import db
-from ..i18n import LANGUAGES
+from ..core.database import utcnow
+from ..core.extensions import db
+from ..core.i18n import LANGUAGES
 from . import services
 from .models import ChapterTranslation, Translator
-from .report import _approved
 
 
 def translators_of(consultation):
@@ -55,7 +54,7 @@ def may_translate(user, consultation, lang):
 def workspace(consultation, lang):
     """What the `lang` report needs: [{"objective", "chapter", "version", "translation", "state"}] per approved
     chapter not written in `lang`, and [{"submission", "field", "translation"}] per featured quote not in `lang`."""
-    approved = _approved(consultation)
+    approved = services.approved_chapters(consultation)
     ids = [chapter.id for chapter, _version in approved.values()]
     existing = {t.chapter_id: t for t in db.session.scalars(select(ChapterTranslation).where(
         ChapterTranslation.chapter_id.in_(ids), ChapterTranslation.lang == lang))} if ids else {}

@@ -13,7 +13,7 @@ PostgreSQL read the whole table.
 
 These indexes are not declared on the models: SQLite has no such index, and one declaration cannot
 give both databases the same schema. tests/test_database.py leaves them out of its comparison
-(`consult.database.POSTGRESQL_ONLY_INDEXES`, which must list the same names).
+(`consult.core.database.POSTGRESQL_ONLY_INDEXES`, which must list the same names).
 
 If pg_trgm cannot be installed (not available on the server, or the database user may not create
 it), the revision still succeeds, without the indexes, and says why in the log: the search works

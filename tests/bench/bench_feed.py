@@ -40,8 +40,8 @@ ZONES = ("Asia/Beirut", "Africa/Cairo", "Asia/Riyadh", "Africa/Casablanca")
 def make_member(count, seed=2026):
     """A member invited to `count` meetings (with nine other members); returns the feed token."""
     from consult.auth import services as auth
-    from consult.database import utcnow
-    from consult.extensions import db
+    from consult.core.database import utcnow
+    from consult.core.extensions import db
     from consult.meetings import services
     from consult.meetings.models import AgendaItem, Invitation, Meeting
 
@@ -78,7 +78,7 @@ def make_member(count, seed=2026):
 
 def step_measure(args):
     """The request in the app, cold and warm: server time, queries, bytes; and the plain values for the reference."""
-    from consult.extensions import db
+    from consult.core.extensions import db
     from consult.meetings import ics, services
 
     app = app_for(args.database_url, args.upload_dir)
@@ -210,7 +210,7 @@ def main():
         from scripts.load import reset_postgresql
 
         reset_postgresql(database_url.replace("postgresql+psycopg://", "postgresql://"))
-        from consult.config import normalise_database_url
+        from consult.core.config import normalise_database_url
 
         database_url = normalise_database_url(database_url)
     upload_dir = str(workdir / "uploads")

@@ -64,8 +64,8 @@ def _text(rng, lang, words):
 def make_call(slug, count, seed=2026):
     """A closed call with `count` included submissions of about 300 words each, in ar/en/fr."""
     from consult.consultations.models import Consultation, Submission, SubmissionTranslation
-    from consult.database import utcnow
-    from consult.extensions import db
+    from consult.core.database import utcnow
+    from consult.core.extensions import db
 
     rng = random.Random(seed)
     now = utcnow()
@@ -102,7 +102,7 @@ def make_chapters(consultation, rng):
 
     from consult.auth.models import User
     from consult.consultations.models import Submission
-    from consult.extensions import db
+    from consult.core.extensions import db
     from consult.synthesis.models import Chapter, ChapterVersion, Rapporteur
 
     users = []
@@ -158,7 +158,7 @@ def step_build(args):
     from flask_babel import force_locale
 
     from consult.consultations.services import get_consultation
-    from consult.extensions import db
+    from consult.core.extensions import db
     from consult.reports import content, services
 
     app = app_for(args.database_url, args.upload_dir)
@@ -185,7 +185,7 @@ def step_build(args):
 def step_main(args):
     """Build the main report and its Word version: wall time, pages, queries, peak memory."""
     from consult.consultations.services import get_consultation
-    from consult.extensions import db
+    from consult.core.extensions import db
     from consult.reports import services
 
     app = app_for(args.database_url, args.upload_dir)
@@ -204,7 +204,7 @@ def step_weasyprint(args):
     """The reference: WeasyPrint alone on the same final HTML, with the same fetcher and options."""
     from weasyprint import HTML
 
-    from consult.pdf import PDF_VARIANT, RestrictedFetcher, default_base_url
+    from consult.core.pdf import PDF_VARIANT, RestrictedFetcher, default_base_url
 
     html = Path(args.html).read_text(encoding="utf-8")
     started = time.perf_counter()
@@ -269,7 +269,7 @@ def main():
         from sqlalchemy import select
 
         from consult.consultations.models import Consultation
-        from consult.extensions import db
+        from consult.core.extensions import db
 
         slugs = {size: db.session.scalar(select(Consultation.slug).where(Consultation.slug.like(f"bench-{size}-%"))
                                          .order_by(Consultation.id.desc())) for size in sizes}

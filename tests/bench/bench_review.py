@@ -43,7 +43,7 @@ def fill(size):
 
     from consult.auth import services as auth
     from consult.consultations.models import Consultation, ReviewerAssignment, Submission
-    from consult.extensions import db
+    from consult.core.extensions import db
 
     slug = f"review-{size}"
     make_call(slug, size)
@@ -52,7 +52,7 @@ def fill(size):
     db.session.execute(update(Submission).where(Submission.number % 3 == 0).values(status="received"))
     db.session.execute(update(Submission).where(Submission.number % 7 == 0).values(status="screened"))
     # The search text, as the submission service writes it.
-    from consult.text import normalise
+    from consult.core.text import normalise
 
     rows = db.session.execute(select(Submission.id, Submission.good_practices, Submission.challenges,
                                      Submission.recommendations).where(Submission.consultation_id == consultation.id))
@@ -71,7 +71,7 @@ def fill(size):
 def step_measure(args):
     import re
 
-    from consult.extensions import db
+    from consult.core.extensions import db
 
     app = app_for(args.database_url, args.upload_dir)
     app.config["RATELIMIT_LOGIN"] = "1000 per minute"
@@ -111,7 +111,7 @@ def run_step(step, **values):
 
 
 def prepare(database_url, upload_dir, size):
-    from consult.extensions import db
+    from consult.core.extensions import db
 
     app = app_for(database_url, upload_dir)
     with app.app_context():
@@ -148,7 +148,7 @@ def main():
     results = {}
     for size in sizes:
         if args.database_url:
-            from consult.config import normalise_database_url
+            from consult.core.config import normalise_database_url
             from scripts.load import reset_postgresql
 
             reset_postgresql(args.database_url.replace("postgresql+psycopg://", "postgresql://"))

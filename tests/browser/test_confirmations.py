@@ -2,9 +2,9 @@
 deleting an agenda item, publishing a report."""
 from datetime import datetime, timedelta, timezone
 
-from consult.consultations import uploads
-from consult.database import utcnow
-from consult.extensions import db as _db
+from consult.core import storage
+from consult.core.database import utcnow
+from consult.core.extensions import db as _db
 from consult.meetings import services as meetings
 from consult.meetings.models import AgendaItem
 from consult.reports.models import Report
@@ -71,7 +71,7 @@ def test_publishing_a_report_asks_first(new_page, create_user, create_consultati
     now = utcnow().replace(microsecond=0)
     closed = create_consultation(slug="closed-for-report", status="closed", opens_at=now - timedelta(days=60),
                                  closes_at=now - timedelta(days=30))
-    stored_name, digest = uploads.store(PDF)
+    stored_name, digest = storage.store(PDF)
     report = Report(consultation_id=closed.id, lang="ar", input_hash="z" * 64, status="ready", stage="done",
                     stored_name=stored_name, size=len(PDF), sha256=digest, pages=1, finished_at=now)
     _db.session.add(report)

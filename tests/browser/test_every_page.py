@@ -22,8 +22,8 @@ import pytest
 from werkzeug.exceptions import HTTPException
 
 from consult.demo.services import DEMO_PASSWORD, load_demo
-from consult.extensions import db as _db
-from consult.extensions import limiter
+from consult.core.extensions import db as _db
+from consult.core.extensions import limiter
 from tests.browser.conftest import ARTIFACTS, format_violations, run_axe
 from tests.browser.test_pages import DIRECTION, PHONE, horizontal_overflow
 from tests.conftest import _empty_tables

@@ -2,9 +2,9 @@
 to its published report (issue 15, point 16)."""
 from datetime import timedelta
 
-from consult.consultations import uploads
-from consult.database import utcnow
-from consult.extensions import db as _db
+from consult.core import storage
+from consult.core.database import utcnow
+from consult.core.extensions import db as _db
 from consult.reports.models import Report
 from tests.browser.test_journeys import check, follow
 
@@ -19,11 +19,11 @@ def test_open_call_one_tap_from_home_and_closed_call_links_its_report(new_page, 
     closed = create_consultation(slug="closed-call", reference_prefix="OLD", status="closed",
                                  opens_at=now - timedelta(days=60), closes_at=now - timedelta(days=30),
                                  title={"en": "Last year's call", "ar": "دعوة العام الماضي"})
-    stored_name, digest = uploads.store(PDF)
+    stored_name, digest = storage.store(PDF)
     _db.session.add(Report(consultation_id=closed.id, lang="en", input_hash="x" * 64, status="ready", stage="done",
                            stored_name=stored_name, size=len(PDF), sha256=digest, pages=1, published_at=now,
                            finished_at=now))
-    unpublished, digest = uploads.store(PDF)
+    unpublished, digest = storage.store(PDF)
     _db.session.add(Report(consultation_id=closed.id, lang="fr", input_hash="y" * 64, status="ready", stage="done",
                            stored_name=unpublished, size=len(PDF), sha256=digest, pages=1, finished_at=now))
     db.session.commit()

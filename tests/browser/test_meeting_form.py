@@ -56,7 +56,7 @@ def test_new_meeting_form_starts_in_the_authors_own_zone(new_page, create_user, 
 def test_after_moving_a_meeting_the_secretariat_sends_one_update(new_page, create_user, db, blocked_requests,
                                                                  console_errors):
     """Point 1: saving sends nothing; the meeting page offers "Send the update to N invitees", once."""
-    from consult.mail.models import OutboxMessage
+    from consult.core.mail.models import OutboxMessage
     from consult.meetings import agenda, services
 
     staff = create_user(email="staff-move@example.org", role="secretariat").email

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from consult.database import utcnow
+from consult.core.database import utcnow
 from consult.membership import services
 from consult.membership.models import Application
 from tests.browser.test_journeys import check, sign_in

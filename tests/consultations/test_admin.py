@@ -5,10 +5,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from consult.audit.models import AuditEntry
+from consult.core.audit.models import AuditEntry
 from consult.consultations import services
 from consult.consultations.models import Consultation, ReviewerAssignment
-from consult.database import utcnow
+from consult.core.database import utcnow
 from tests.conftest import post_form, recorded_statements
 from tests.consultations.test_exports import make_submission
 

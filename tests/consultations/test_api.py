@@ -2,7 +2,7 @@
 import re
 from datetime import datetime, timedelta, timezone
 
-from consult.database import utcnow
+from consult.core.database import utcnow
 from tests.consultations.test_exports import make_submission
 
 KEYS = {"slug", "title", "status", "opens_at", "closes_at", "timezone", "objectives", "url", "urls"}

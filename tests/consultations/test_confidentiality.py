@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from consult.consultations import exports, services
 from consult.consultations.models import Submission
-from consult.extensions import db as _db
+from consult.core.extensions import db as _db
 from consult.reports import content
 from tests.conftest import csrf_token, login
 

@@ -10,8 +10,9 @@ from html import unescape
 import pytest
 
 from consult.consultations import exports, services
+from consult.core import tables
 from consult.consultations.models import Submission
-from consult.extensions import db as _db
+from consult.core.extensions import db as _db
 from tests.conftest import SUBMISSION_FORM, login
 
 SLUG = "gcm-review-2026"
@@ -61,10 +62,10 @@ def test_csv_guard_holds_wherever_a_spreadsheet_cuts_the_cells():
     alphabet = ["a", "=", "+", "-", "@", "\t", "\r", "\n", ",", ";", '"', " ", "'"]
     rows += [{"value": "".join(generator.choice(alphabet) for _ in range(generator.randint(1, 10)))}
              for _ in range(3000)]
-    data = exports.csv_table(["value"], rows)
+    data = tables.csv_table(["value"], rows)
     assert formula_cells(data) == []
     # Every field is quoted, and the values come back whole (with the quotes added before formulas).
-    assert exports.csv_table(["a", "b"], [{"a": "x", "b": 1}]) == '\ufeff"a","b"\r\n"x","1"\r\n'.encode("utf-8")
+    assert tables.csv_table(["a", "b"], [{"a": "x", "b": 1}]) == '\ufeff"a","b"\r\n"x","1"\r\n'.encode("utf-8")
     back = [row["value"] for row in read_csv(data)]
     assert [value.replace("'", "") for value in back] == [row["value"].replace("'", "") for row in rows]
 

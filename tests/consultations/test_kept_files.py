@@ -10,11 +10,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from consult import config as settings
+from consult.core import config as settings
 from consult.consultations.kept import KeptFile
 from consult.consultations.models import Attachment, Submission
-from consult.consultations.uploads import path_of
-from consult.database import utcnow
+from consult.core.storage import path_of
+from consult.core.database import utcnow
 from tests.conftest import csrf_token
 
 FORM_URL = "/{lang}/consultations/gcm-review-2026/submit"

@@ -6,9 +6,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from consult.consultations import services
-from consult.database import utcnow
-from consult.mail import services as mail
-from consult.mail.models import OutboxMessage
+from consult.core.database import utcnow
+from consult.core.mail import services as mail
+from consult.core.mail.models import OutboxMessage
 from tests.conftest import post_form
 
 LINKS_URL = "/{lang}/submissions/links"

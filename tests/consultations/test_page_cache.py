@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from consult.consultations import services
 from consult.consultations.models import Submission
-from consult.database import utcnow
-from consult.pagecache import page_cache
+from consult.core.database import utcnow
+from consult.core.pagecache import page_cache
 from tests.conftest import csrf_token, login, recorded_statements
 
 SLUG = "kept-form-2026"

@@ -3,11 +3,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from consult.audit.models import AuditEntry
+from consult.core.audit.models import AuditEntry
 from consult.consultations import services
 from consult.consultations.models import Submission
-from consult.database import utcnow
-from consult.extensions import db as _db
+from consult.core.database import utcnow
+from consult.core.extensions import db as _db
 from tests.consultations.test_exports import make_submission
 
 MONTH = timedelta(days=30.44)

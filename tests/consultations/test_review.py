@@ -6,9 +6,10 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from consult.audit import services as audit
-from consult.audit.models import AuditEntry
-from consult.consultations import services, uploads
+from consult.core.audit import services as audit
+from consult.core.audit.models import AuditEntry
+from consult.consultations import services
+from consult.core import storage
 from consult.consultations.models import Submission, SubmissionNote, SubmissionTranslation
 from tests.conftest import login, post_form, recorded_statements
 
@@ -74,7 +75,7 @@ def test_anonymous_is_sent_to_login(client, call_a, make_submission):
 
 
 def db_status(submission):
-    from consult.extensions import db
+    from consult.core.extensions import db
 
     db.session.commit()
     return db.session.scalar(select(Submission.status).where(Submission.id == submission.id))
@@ -248,7 +249,7 @@ def test_queue_query_count_does_not_grow(app, db, secretariat_client, call_a, ma
     def add(n):
         for _ in range(n):
             submission = make_submission(call_a, org_name="Same Org",
-                                         files=[uploads.CheckedFile("note.pdf", "application/pdf", b"%PDF-1.4 x")])
+                                         files=[storage.CheckedFile("note.pdf", "application/pdf", b"%PDF-1.4 x")])
             services.save_translation(submission, "good_practices", "en", "One-stop shops.", None)
             services.set_review(submission, None, tags=["fees"])
 
@@ -287,7 +288,7 @@ def test_status_change_needs_a_reason_to_exclude(secretariat_client, secretariat
 
 
 def db_scalar(query):
-    from consult.extensions import db
+    from consult.core.extensions import db
 
     db.session.commit()
     return db.session.scalar(query)
@@ -418,7 +419,7 @@ def test_translation_is_shown_to_readers_with_the_original_one_click_away(secret
 
 def test_attachments_download_for_reviewers_only(secretariat_client, member_client, call_a, make_submission):
     data = b"%PDF-1.4\n" + b"0" * 100 + b"\n%%EOF\n"
-    submission = make_submission(call_a, files=[uploads.CheckedFile("تقرير.pdf", "application/pdf", data)])
+    submission = make_submission(call_a, files=[storage.CheckedFile("تقرير.pdf", "application/pdf", data)])
     [item] = submission.attachments
     url = f"/en/review/{submission.id}/attachments/{item.id}"
     assert url in page(secretariat_client.get(f"/en/review/{submission.id}"))
@@ -431,7 +432,7 @@ def test_audit_log_pages(secretariat_client, secretariat, call_a, make_submissio
     submission = make_submission(call_a)
     for n in range(205):
         audit.record(secretariat, "submission.note", submission, note_id=n)
-    from consult.extensions import db
+    from consult.core.extensions import db
 
     db.session.commit()
     first = page(secretariat_client.get("/en/review/audit"))

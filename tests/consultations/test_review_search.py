@@ -7,7 +7,7 @@ import re
 import pytest
 
 from consult.consultations import services
-from consult.database import POSTGRESQL_ONLY_INDEXES as TRIGRAM_INDEXES
+from consult.core.database import POSTGRESQL_ONLY_INDEXES as TRIGRAM_INDEXES
 from tests.conftest import recorded_statements
 
 ROW_RE = re.compile(r'name="ids" value="(\d+)"')

@@ -11,11 +11,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from consult.audit.models import AuditEntry
+from consult.core.audit.models import AuditEntry
 from consult.consultations import services
 from consult.consultations.models import Attachment, Submission
-from consult.database import utcnow
-from consult.mail.models import OutboxMessage
+from consult.core.database import utcnow
+from consult.core.mail.models import OutboxMessage
 from tests.conftest import csrf_token, post_form, recorded_statements
 
 FORM_URL = "/{lang}/consultations/gcm-review-2026/submit"
@@ -355,7 +355,7 @@ def test_disk_full_gives_a_clear_error_and_no_orphans(app, client, create_consul
     # A real full device: /dev/full accepts opens and fails every write with ENOSPC.
     if not os.path.exists("/dev/full"):
         pytest.skip("/dev/full not available")
-    from consult.consultations import uploads
+    from consult.core import storage
 
     real_open = open
 
@@ -364,7 +364,7 @@ def test_disk_full_gives_a_clear_error_and_no_orphans(app, client, create_consul
             return real_open("/dev/full", "wb")
         return real_open(path, mode, *args, **kwargs)
 
-    monkeypatch.setattr(uploads, "open", full_open, raising=False)
+    monkeypatch.setattr(storage, "open", full_open, raising=False)
     form = {**submission_form, "attachments": (io.BytesIO(pdf_bytes()), "a.pdf")}
     response = post_form(client, FORM_URL.format(lang="en"), form, content_type="multipart/form-data")
     assert response.status_code == 503

@@ -143,7 +143,7 @@ def test_member_cannot_change_the_agenda(member_client, create_meeting, db):
 
 def test_agenda_changes_are_not_mailed_but_go_with_the_next_update(secretariat_client, create_meeting, member,
                                                                     smtp, db):
-    from consult.mail import services as mail
+    from consult.core.mail import services as mail
 
     meeting = create_meeting()
     services.invite_and_notify(meeting, [member])
@@ -172,7 +172,7 @@ def test_agenda_changes_are_not_mailed_but_go_with_the_next_update(secretariat_c
 
 
 def test_draft_meeting_change_sends_nothing(secretariat_client, create_meeting, member, smtp, db):
-    from consult.mail import services as mail
+    from consult.core.mail import services as mail
 
     meeting = create_meeting(status="draft")
     services.invite_members(meeting, [member])
@@ -255,12 +255,12 @@ def test_fake_pdf_and_other_types_are_refused(app, secretariat_client, create_me
 
 
 def test_anonymous_cannot_download_members_only_document(app, client, member_client, create_meeting, db):
-    from consult.consultations import uploads
+    from consult.core import storage
 
     meeting = create_meeting(visibility="members", agenda=[{"title": {"en": "Closed"}, "duration_minutes": 5}])
     item = meeting.agenda[0]
     with app.test_request_context():
-        document = agenda.add_document(item, uploads.CheckedFile("closed.pdf", "application/pdf", PDF))
+        document = agenda.add_document(item, storage.CheckedFile("closed.pdf", "application/pdf", PDF))
     download = f"/en/meetings/{meeting.id}/agenda/{item.id}/documents/{document.id}"
     assert client.get(download).status_code == 404
     response = member_client.get(download)
@@ -269,9 +269,9 @@ def test_anonymous_cannot_download_members_only_document(app, client, member_cli
     draft = create_meeting(status="draft", agenda=[{"title": {"en": "Draft"}, "duration_minutes": 5}])
     draft_item = draft.agenda[0]
     with app.test_request_context():
-        hidden = agenda.add_document(draft_item, uploads.CheckedFile("draft.pdf", "application/pdf", PDF))
+        hidden = agenda.add_document(draft_item, storage.CheckedFile("draft.pdf", "application/pdf", PDF))
     assert member_client.get(f"/en/meetings/{draft.id}/agenda/{draft_item.id}/documents/{hidden.id}").status_code == 404
     # The document of one item is not reachable through another meeting's item.
     assert member_client.get(f"/en/meetings/{meeting.id}/agenda/{item.id}/documents/{hidden.id}").status_code == 404
     for stored in (document.stored_name, hidden.stored_name):
-        uploads.remove(stored)
+        storage.remove(stored)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from consult import pdf
+from consult.core import pdf
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "browser" / "artifacts"
 TITLES = {"ar": "اجتماع الفريق الاستشاري", "en": "Advisory group meeting", "fr": "Réunion du groupe consultatif"}

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from consult import costs, pdf
-from consult.extensions import db as _db
+from consult.core import costs, pdf
+from consult.core.extensions import db as _db
 from tests.conftest import login, recorded_statements
 
 

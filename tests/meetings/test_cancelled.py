@@ -1,6 +1,6 @@
 """A cancelled meeting gives its join link to no one (pages, .ics, feeds, e-mails), and its RSVP links
 answer with a clear "cancelled" page and save nothing (issue 13, finding 3)."""
-from consult.extensions import db as _db
+from consult.core.extensions import db as _db
 from consult.meetings import rsvp, services
 from consult.meetings.models import Invitation
 from tests.conftest import csrf_token

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from icalendar import Calendar
 
-from consult.extensions import db as _db
+from consult.core.extensions import db as _db
 from consult.meetings import agenda, ics, rsvp, services
 from consult.meetings.models import AgendaItem
 from tests.conftest import recorded_statements

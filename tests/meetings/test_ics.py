@@ -132,7 +132,7 @@ def test_request_needs_organizer_and_attendee(create_meeting, member, app):
 
 
 def test_emailed_request_reaches_smtp(create_meeting, member, smtp, db):
-    from consult.mail import services as mail
+    from consult.core.mail import services as mail
 
     meeting = create_meeting()
     services.invite_members(meeting, [member])

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import event, func, select
 
-from consult.extensions import db as _db
+from consult.core.extensions import db as _db
 from consult.meetings import minutes
 from consult.meetings.models import ActionItem, Decision, Minutes
 from consult.meetings.minutes import render_text

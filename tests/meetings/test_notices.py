@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from consult.mail import services as mail
-from consult.mail.models import OutboxMessage
+from consult.core.mail import services as mail
+from consult.core.mail.models import OutboxMessage
 from consult.meetings import agenda, services
 
 # Thursday 10 December 2026, 10:00 to 12:00 in Cairo (UTC+2).

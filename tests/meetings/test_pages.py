@@ -127,7 +127,7 @@ def test_a_change_sends_the_updated_invite_and_a_cancellation(secretariat_client
     from consult.meetings import services
 
     meeting = create_meeting(visibility="members")
-    from consult.mail import services as mail
+    from consult.core.mail import services as mail
 
     services.invite_and_notify(meeting, [member])
     mail.deliver()

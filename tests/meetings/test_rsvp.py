@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import event, select
 
-from consult.extensions import db as _db
+from consult.core.extensions import db as _db
 from consult.meetings import rsvp, services
 from consult.meetings.models import Invitation
 from tests.conftest import csrf_token, post_form
@@ -166,7 +166,7 @@ def test_expired_link_is_410_and_nothing_recorded(client, app, create_meeting):
 
 
 def test_observer_invite_email_has_working_link(client, create_meeting, member, smtp):
-    from consult.mail import services as mail
+    from consult.core.mail import services as mail
 
     meeting = create_meeting(visibility="members")
     services.invite_members(meeting, [member])

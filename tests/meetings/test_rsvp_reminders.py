@@ -3,9 +3,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from consult.database import utcnow
-from consult.extensions import db as _db
-from consult.mail.models import OutboxMessage
+from consult.core.database import utcnow
+from consult.core.extensions import db as _db
+from consult.core.mail.models import OutboxMessage
 from consult.meetings import rsvp, services
 
 

@@ -48,7 +48,7 @@ def create_term(db, create_user, create_organisation, today):
 
 @pytest.fixture
 def create_call(db):
-    from consult.database import utcnow
+    from consult.core.database import utcnow
     from consult.membership import services
 
     def create(closes_at=None, status="open", **fields):

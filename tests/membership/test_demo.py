@@ -1,7 +1,7 @@
 """`consult demo` makes a group of 10 current and 3 past members and one open call; twice changes nothing."""
 from sqlalchemy import func, select
 
-from consult.extensions import db as _db
+from consult.core.extensions import db as _db
 from consult.membership import services
 from consult.membership.models import Application, Term
 

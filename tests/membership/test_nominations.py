@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from consult.database import utcnow
-from consult.extensions import db as _db
+from consult.core.database import utcnow
+from consult.core.extensions import db as _db
 from consult.membership import services
 from consult.membership.models import Application, Organisation, Term
 from tests.conftest import csrf_token, login, post_form
@@ -169,7 +169,7 @@ def test_selection_that_breaks_a_rule_saves_nothing(app, smtp, secretariat_clien
     from consult.auth.services import find_user
 
     assert find_user("laila@example.org") is None
-    from consult.mail.models import OutboxMessage
+    from consult.core.mail.models import OutboxMessage
 
     assert smtp.messages == []
     assert _db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1  # the receipt only
@@ -196,7 +196,7 @@ def test_purge_removes_nominations_personal_data_after_the_retention_period(app,
                                                                             secretariat_client):
     """`consult purge`: nominations to a call closed over CONSULT_RETENTION_MONTHS ago lose who applied and
     whom they nominated; recent ones keep everything; a second run changes nothing."""
-    from consult.audit.models import AuditEntry
+    from consult.core.audit.models import AuditEntry
 
     old_call = create_call(closes_at=utcnow() + timedelta(days=1))
     recent_call = create_call(closes_at=utcnow() + timedelta(days=1))

@@ -4,7 +4,7 @@ import io
 import json
 from datetime import timedelta
 
-from consult.extensions import db as _db
+from consult.core.extensions import db as _db
 from consult.membership import services
 from tests.conftest import login, post_form
 

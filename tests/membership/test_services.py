@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from consult.extensions import db as _db
-from consult.mail.models import OutboxMessage
+from consult.core.extensions import db as _db
+from consult.core.mail.models import OutboxMessage
 from consult.membership import services
 from consult.membership.models import Organisation, Term, TermReminder
-from consult.text import normalise_name
+from consult.core.text import normalise_name
 
 
 @pytest.mark.parametrize("one, other", [
@@ -184,7 +184,7 @@ def test_balance_bars_are_shares_of_the_group(secretariat_client, create_term):
 
 
 def test_term_reminders_are_sent_once_per_threshold(app, create_term, create_user, today):
-    from consult.database import utcnow
+    from consult.core.database import utcnow
 
     create_user(email="staff@example.org", role="secretariat", locale="fr")
     term = create_term(seat=1, email="ending@example.org", ends_on=today + timedelta(days=60))

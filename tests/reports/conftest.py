@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from consult.consultations import services
-from consult.database import utcnow
-from consult.extensions import db as _db
+from consult.core.database import utcnow
+from consult.core.extensions import db as _db
 
 
 @dataclass

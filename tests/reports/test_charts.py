@@ -3,7 +3,7 @@ in the report (its HTML is what WeasyPrint draws) and on the group's balance pag
 import re
 import pytest
 
-from consult import charts
+from consult.core import charts
 from consult.reports import services
 
 def test_a_share_fills_its_part_of_the_track():

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from consult.audit.models import AuditEntry
+from consult.core.audit.models import AuditEntry
 from consult.consultations import services as consultations
-from consult.database import utcnow
-from consult.extensions import db as _db
+from consult.core.database import utcnow
+from consult.core.extensions import db as _db
 from consult.reports import services
 from tests.conftest import csrf_token
 

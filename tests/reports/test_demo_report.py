@@ -25,7 +25,7 @@ def test_demo_call_builds_in_three_languages(app, db, tmp_path):
     from consult.reports.models import Report
     from consult.synthesis import services as synthesis
     from consult.synthesis import translation
-    from consult.extensions import db as _db
+    from consult.core.extensions import db as _db
 
     chapters = synthesis.chapters_of(consultation)
     assert sum(1 for chapter in chapters.values() if chapter.is_approved) == 3

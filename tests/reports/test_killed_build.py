@@ -8,7 +8,7 @@ import time
 
 from sqlalchemy import select
 
-from consult.extensions import db as _db
+from consult.core.extensions import db as _db
 from consult.reports import services
 from consult.reports.models import Report
 from tests.conftest import UPLOAD_DIR

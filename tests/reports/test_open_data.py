@@ -6,7 +6,7 @@ import json
 import pytest
 
 from consult.consultations.models import Submission
-from consult.extensions import db as _db
+from consult.core.extensions import db as _db
 from consult.reports import services as reports
 from consult.reports.models import Report
 from tests.conftest import post_form
@@ -110,7 +110,7 @@ def test_open_data_queries_do_not_grow(client, report_call, secretariat):
     consultation = report_call.consultation
     from tests.reports.conftest import _submit
     from consult.consultations import services
-    from consult.database import utcnow
+    from consult.core.database import utcnow
     from datetime import timedelta
     consultation.status, consultation.closes_at = "open", utcnow() + timedelta(days=1)
     _db.session.commit()

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from consult.database import utcnow
-from consult.extensions import db as _db
+from consult.core.database import utcnow
+from consult.core.extensions import db as _db
 from consult.reports import jobs, services
 from consult.reports.models import Report, ReportSetup
 from tests.conftest import csrf_token, login, post_form
@@ -149,7 +149,7 @@ def test_texts_are_saved_per_language(report_call, secretariat_client):
 
 
 def test_a_failed_build_is_marked_and_can_be_built_again(report_call, monkeypatch):
-    from consult import pdf
+    from consult.core import pdf
 
     def broken(*args, **kwargs):
         raise MemoryError("killed half-way")

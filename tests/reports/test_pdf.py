@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from consult.consultations import services as consultations
 from consult.consultations.models import Submission
-from consult.extensions import db as _db
+from consult.core.extensions import db as _db
 from consult.reports import services
 from consult.reports.models import Report
 

@@ -18,7 +18,7 @@ from weasyprint.urls import URLFetcher
 
 log = logging.getLogger(__name__)
 
-PDF_DIR = (Path(__file__).resolve().parent.parent / "templates" / "pdf").resolve()
+PDF_DIR = (Path(__file__).resolve().parents[2] / "templates" / "pdf").resolve()
 ARABIC_FACES = ("Noto Naskh Arabic", "DejaVu Sans")
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF; needs <title> and lang, both set by templates/pdf/base.html
 AUTHOR = "consult"

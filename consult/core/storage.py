@@ -13,8 +13,8 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import FileStorage
 
-from ..database import UTCDateTime, utcnow
-from ..text import single_line
+from .database import UTCDateTime, utcnow
+from .text import single_line
 
 MAX_FILES = 3
 MAX_FILE_BYTES = 5 * 1024 * 1024

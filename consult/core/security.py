@@ -1,4 +1,7 @@
-"""Security headers on every response; malformed requests (nameless form fields, NUL characters) refused."""
+"""Security headers on every response; malformed requests (nameless form fields, NUL characters) refused;
+the random keys that make a form's post count once."""
+import secrets
+
 from flask import abort, request
 
 CSP = "; ".join([
@@ -13,6 +16,11 @@ CSP = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+
+
+def new_form_key():
+    """A random key carried by a form, so that posting it twice stores it once."""
+    return secrets.token_urlsafe(24)
 
 
 def is_malformed(req):

@@ -4,8 +4,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..auth.access import secretariat_required
-from ..extensions import db
-from . import services
+from ..core.extensions import db
+from ..core.mail import services
 
 bp = Blueprint("mail", __name__)
 

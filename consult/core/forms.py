@@ -1,17 +1,30 @@
-"""The base of every form: single-line fields hold one line.
+"""The base of every form (single-line fields hold one line), and the date, time and zone fields every feature shares.
 
 A text input (StringField and its kinds, not TextAreaField, not passwords) loses its format characters
 (text.strip_format: bidi overrides and other invisible characters), then refuses line breaks and
 control characters with a message in the reader's language. Multi-line fields keep their line breaks.
 """
+import functools
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from .i18n import REGION_ZONES, valid_zone
 from .text import has_line_break_or_control, strip_format
 
 SINGLE_LINE_MESSAGE = _l("Please write this on one line, without line breaks or control characters.")
+
+# What a date-and-time field accepts: the browser's datetime-local value, or the same typed with a space.
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+DATETIME_MESSAGE = _l("Please enter a date and time such as 2026-12-01 23:59.")
+
+
+@functools.cache
+def offered_zones():
+    """The region's zones that exist here (REGION_ZONES names one, Europe/Geneva, that the IANA database lacks)."""
+    return tuple(zone for zone in REGION_ZONES if valid_zone(zone))
 
 
 def is_single_line(field):

@@ -4,11 +4,15 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale, support
+from babel.dates import format_date, format_skeleton, format_time, get_timezone_location
+from babel.lists import format_list
 from flask import abort, current_app, g, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms.i18n import messages_path
+
+from .database import utcnow
 
 LANGUAGES = ("ar", "en", "fr")
 RTL_LANGUAGES = frozenset({"ar"})
@@ -66,6 +70,11 @@ def valid_zone(name):
     return bool(name) and name in _zone_names()
 
 
+def local_time(moment, zone):
+    """`moment` (aware) on the clock of the zone named `zone`."""
+    return moment.astimezone(ZoneInfo(zone))
+
+
 def select_timezone():
     """The reader's zone as a name (Flask-Babel 4 still wants a string)."""
     if current_user and current_user.is_authenticated and valid_zone(current_user.timezone):
@@ -78,7 +87,6 @@ def select_timezone():
 
 def today(moment=None):
     """The date in the group's own time zone (CONSULT_TIMEZONE)."""
-    from .database import utcnow
 
     zone = ZoneInfo(current_app.config.get("CONSULT_TIMEZONE") or "UTC")
     return (moment or utcnow()).astimezone(zone).date()
@@ -149,8 +157,6 @@ def template_globals():
 
 def zone_label(zone=None, locale=None):
     """A zone as a reader knows it: its city in the page's language ("بيروت", "Beyrouth")."""
-    from babel.dates import get_timezone_location
-    from flask_babel import get_timezone
 
     name = zone or str(get_timezone())
     if name == "UTC":
@@ -169,12 +175,10 @@ def _locale(locale=None):
 
 def format_day(day, style="prose", locale=None):
     """A date for the reader, in the style of the place it is shown (`table` or `prose`)."""
-    from babel.dates import format_date, format_skeleton
 
     if day is None:
         return ""
     if isinstance(day, datetime):  # a moment: its date in the reader's zone
-        from flask_babel import get_timezone
 
         day = day.astimezone(ZoneInfo(str(get_timezone()))).date()
     locale = _locale(locale)
@@ -188,8 +192,6 @@ def format_moment(moment, zone=None, style="prose", locale=None, with_zone=True)
 
     `style` is "prose", "table" or "time" (the time of day only).
     """
-    from babel.dates import format_time
-    from flask_babel import get_timezone
 
     tz = ZoneInfo(zone) if zone else ZoneInfo(str(get_timezone()))
     locale = _locale(locale)
@@ -204,7 +206,6 @@ def format_moment(moment, zone=None, style="prose", locale=None, with_zone=True)
 def format_names(items, label=None, locale=None):
     """Items of a list joined the locale's way: "A, B and C", "A, B et C", "A وB وC" (no Latin commas in Arabic).
     `label(item)` names each item; Markup stays markup, the rest is escaped."""
-    from babel.lists import format_list
 
     items = [escape(label(item) if label else item) for item in items or () if item not in (None, "")]
     if not items:

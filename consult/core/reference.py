@@ -26,6 +26,8 @@ import functools
 import unicodedata
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 LANGUAGES = ("ar", "en", "fr")
 
 
@@ -506,6 +508,33 @@ def constituency(code) -> Constituency:
 
 def subregion_of(country_code) -> Subregion:
     return subregion(country(country_code).subregion)
+
+
+# Where a country outside the region (or an unknown one) is counted, in figures by subregion.
+NO_REGION = "none"
+
+
+def subregion_code(country_code):
+    """The subregion a country is counted under: NO_REGION for a country outside the region."""
+    try:
+        return country(country_code).subregion or NO_REGION
+    except KeyError:
+        return NO_REGION
+
+
+def country_label(code, lang):
+    """A country's name in `lang`; a country outside the region is "Outside the Arab region"."""
+    try:
+        return country(code).label(lang)
+    except KeyError:
+        return _("Outside the Arab region")
+
+
+def subregion_label(code, lang):
+    """A subregion's name in `lang`, NO_REGION included."""
+    if code == NO_REGION:
+        return _("Outside the Arab region")
+    return subregion(code).label(lang)
 
 
 @functools.cache

@@ -1,11 +1,13 @@
 """Public, read-only JSON (open data): what a public page shows, nothing more."""
 from flask import Blueprint, jsonify
 
-from .consultations import services as consultations
-from .costs import kept_for_everyone
-from .database import utcnow
-from .i18n import LANGUAGES
-from .web import external_url
+from ..consultations import services as consultations
+from ..core.costs import kept_for_everyone
+from ..core.database import utcnow
+from ..core.i18n import LANGUAGES, local_time
+from ..core.web import external_url
+from ..meetings import services as meetings
+from ..reports import services as reports
 
 bp = Blueprint("api", __name__)
 MAX_AGE = 300
@@ -17,7 +19,7 @@ def _public(response):
 
 
 def _moment(moment, zone):
-    return consultations.local_time(moment, zone).isoformat(timespec="seconds")
+    return local_time(moment, zone).isoformat(timespec="seconds")
 
 
 def consultation_status(consultation, now):
@@ -60,8 +62,6 @@ def consultations_list():
 
 def meeting_json(meeting):
     """A public meeting as its public page shows it: never the join link."""
-    from .meetings.services import local_time
-
     urls = {lang: external_url("meetings.show", meeting_id=meeting.id, lang=lang) for lang in LANGUAGES}
     return {
         "id": meeting.id,
@@ -79,8 +79,6 @@ def meeting_json(meeting):
 @bp.route("/meetings")
 def meetings_list():
     """Public meetings (never drafts), the earliest first."""
-    from .meetings import services as meetings
-
     return kept_for_everyone(("api", "meetings"),
                              lambda: _public(jsonify([meeting_json(item) for item in meetings.public_feed_meetings()])))
 
@@ -108,7 +106,5 @@ def report_json(report):
 @bp.route("/reports")
 def reports_list():
     """Published reports, the newest call first: the latest build per call and language."""
-    from .reports import services as reports
-
     return kept_for_everyone(("api", "reports"), lambda: _public(
         jsonify([report_json(item) for item in reports.latest_reports(published_only=True)])))

@@ -1,5 +1,5 @@
 """The main report as a Word document (python-docx), from the same data as its PDF, so the
-confidentiality rules are the PDF's own: nothing enters here that consult.synthesis.report did not let in.
+confidentiality rules are the PDF's own: nothing enters here that consult.reports.main_report did not let in.
 
 Real headings (Heading 1-3, navigable in Word), real tables, and in Arabic every paragraph and table
 marked right to left (w:bidi, w:rtl), so Word lays it out as Arabic.
@@ -11,6 +11,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from flask_babel import get_translations
+from flask_babel import gettext as _
 
 RTL = ("ar",)
 
@@ -116,9 +118,7 @@ def _note(item, _):
 
 
 def render(data, title, prepared, number):
-    """The .docx bytes of the main report `data` (consult.synthesis.report.gather). Call inside force_locale."""
-    from flask_babel import get_translations
-    from flask_babel import gettext as _
+    """The .docx bytes of the main report `data` (consult.reports.main_report.gather). Call inside force_locale."""
 
     def ngettext(singular, plural, count, num):
         return get_translations().ngettext(singular, plural, count) % {"num": num}

@@ -9,7 +9,9 @@ import os
 import secrets
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from .storage import MAX_FILE_BYTES, MAX_FILES
+
+ROOT = Path(__file__).resolve().parents[2]  # the repository (this file is consult/core/config.py)
 DEV_SECRET_FILE = "secret_key"
 
 
@@ -123,8 +125,6 @@ FORM_TEXT_ALLOWANCE = 2 * 1024 * 1024
 def _check_request_cap(cap):
     """The hard cap on a request stays above every file a form may carry at its per-file limit, so a file that is
     too large gets an error next to its field (with the typed text still there), never the bare 413 page."""
-    from .consultations.uploads import MAX_FILE_BYTES, MAX_FILES
-
     minimum = MAX_FILES * MAX_FILE_BYTES + FORM_TEXT_ALLOWANCE
     if cap is not None and cap < minimum:
         raise ConfigError(f"CONSULT_MAX_REQUEST_BYTES must be at least {minimum} (the attachments' limits "

@@ -3,28 +3,21 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from ..forms import ConsultForm
+from ...core.forms import ConsultForm
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from ..auth.access import login_required, secretariat_required
-from ..auth.models import User
-from ..consultations import translation as machine
-from ..consultations.models import TEXT_FIELDS, Submission
-from ..extensions import db
-from ..i18n import LANGUAGE_NAMES, LANGUAGES
-from . import services
-from . import translation as service
-from .views import ERRORS, _call_or_404, bp, error_message
+from ...auth.access import login_required, secretariat_required
+from ...auth.models import User
+from ...consultations import translation as machine
+from ...consultations.models import TEXT_FIELDS, Submission
+from ...core.extensions import db
+from ...core.i18n import LANGUAGE_NAMES, LANGUAGES
+from .. import services
+from .. import translation as service
+from .drafting import _call_or_404, bp, error_message
 
-ERRORS.update({
-    "not_translator": _l("Only the secretariat and the translators it named for this language can translate."),
-    "not_approved": _l("Only an approved chapter is translated."),
-    "incomplete_translation": _l("To confirm, translate the synthesis and every key message and recommendation, one per line."),
-    "no_machine": _l("No machine translation is configured."),
-    "machine_failed": _l("The machine translation did not answer: write the translation yourself."),
-})
 LIMIT = 2 * services.SYNTHESIS_LIMIT
 
 

@@ -2,9 +2,9 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from ..extensions import db
-from . import services
-from .models import OutboxMessage
+from ..core.extensions import db
+from ..core.mail import services
+from ..core.mail.models import OutboxMessage
 
 mail_cli = AppGroup("mail", help="The e-mail outbox.")
 

@@ -90,7 +90,7 @@ def details(entry):
     """The details of an entry as a short sentence in the reader's language ("" when the action says it all)."""
     from ..consultations.review import FIELD_LABELS
     from ..membership.forms import END_REASON_LABELS, ROLE_LABELS
-    from ..web import submission_status_label as status_label
+    from ..core.web import submission_status_label as status_label
 
     def field_label(code):
         return FIELD_LABELS.get(code, code)
@@ -121,7 +121,7 @@ def details(entry):
             text += " " + _("Reason: %(reason)s", reason=details["reason"])
         return text
     if action == "report.pulled":
-        from ..reports.forms import PULL_REASON_LABELS
+        from ..reports.vocabulary import PULL_REASON_LABELS
 
         return _("Report in %(language)s: %(reason)s.", language=_language(details.get("lang")),
                  reason=PULL_REASON_LABELS.get(details.get("reason"), details.get("reason") or "—"))

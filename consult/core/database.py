@@ -9,6 +9,8 @@ from sqlalchemy import DateTime, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import TypeDecorator
 
+from .extensions import db
+
 log = logging.getLogger(__name__)
 
 
@@ -19,7 +21,6 @@ write_intent = ContextVar("write_intent", default=True)
 
 def configure(app):
     with app.app_context():
-        from .extensions import db
 
         engine = db.engine
         if engine.dialect.name == "sqlite":
@@ -45,7 +46,6 @@ def configure(app):
         The ROLLBACK that ends the transaction fails on a killed connection (a PostgreSQL restart);
         the page is already made, and the pool replaces the dead connection.
         """
-        from .extensions import db
 
         try:
             db.session.remove()
@@ -91,7 +91,6 @@ def reading_before_writing():
     lookups and checks before its writes (the call, the form, the files) need not keep other
     writers waiting. What was read stays loaded; the writes begin a transaction of their own.
     """
-    from .extensions import db
 
     if not write_intent.get() or db.session.get_bind().dialect.name != "sqlite":
         yield
@@ -119,7 +118,6 @@ def writing():
     reading transaction ends first, and on SQLite the write takes the lock at its start (BEGIN
     IMMEDIATE), waiting its turn, instead of upgrading a read snapshot that another writer may
     have outdated ("database is locked" at once). What was read stays loaded."""
-    from .extensions import db
 
     _end_transaction_keeping_what_was_read(db.session())
     token = write_intent.set(True)

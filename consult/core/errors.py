@@ -8,6 +8,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .extensions import db, login_manager
+
 log = logging.getLogger(__name__)
 
 TITLES = {
@@ -64,7 +66,6 @@ def init_app(app):
         if isinstance(error, HTTPException):
             return http_error(error)
         log.exception("unhandled error on %s %s", request.method, request.path)
-        from .extensions import db
 
         db.session.rollback()
         return render_error(500)
@@ -82,7 +83,6 @@ def init_app(app):
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
         log.warning("database unavailable on %s %s: %s: %s", request.method, request.path,
                     type(getattr(error, "orig", None) or error).__name__, reason)
-        from .extensions import db, login_manager
 
         try:
             db.session.rollback()

@@ -1,45 +1,25 @@
 """Synthesis pages: rapporteurs (secretariat), the chapters, drafting, versions and diffs, comments, approval."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import reference
-from ..auth.access import login_required, secretariat_required
-from ..auth.models import User
-from ..consultations import services as consultations
-from ..extensions import db
-from ..i18n import current_lang
-from . import services
-from .forms import ApproveForm, AssignForm, CommentForm, DraftForm, UnassignForm, parse_quotes
+from ...core import reference
+from ...auth.access import login_required, secretariat_required
+from ...auth.models import User
+from ...consultations import services as consultations
+from ...consultations import visibility
+from ...consultations.review import FIELD_LABELS, language_label
+from ...core.extensions import db
+from ...core.i18n import LANGUAGES, current_lang
+from .. import services
+from ..translation import may_translate
+from ..vocabulary import ERRORS, SECTION_LABELS
+from ..forms import ApproveForm, AssignForm, CommentForm, DraftForm, UnassignForm, parse_quotes
 
 bp = Blueprint("synthesis", __name__)
 
-ERRORS = {
-    "not_closed": _l("This call still accepts submissions: its chapters are drafted once it closes."),
-    "no_input": _l("No included submission addresses this objective."),
-    "not_current_member": _l("Only members with a current term on the group's roster can be rapporteurs."),
-    "not_rapporteur": _l("Only this chapter's rapporteurs and the secretariat can edit it."),
-    "bad_language": _l("Choose a language."),
-    "too_long": _l("A text is too long."),
-    "too_many_key_messages": _l("At most %(max)d key messages."),
-    "too_many_recommendations": _l("At most %(max)d recommendations."),
-    "too_many_quotes": _l("At most %(max)d featured quotes."),
-    "bad_quote": _l("A featured quote must be a text of this chapter that its organisation allowed to be quoted."),
-    "no_draft": _l("There is no draft yet."),
-    "no_synthesis": _l("The synthesis is empty."),
-    "few_key_messages": _l("At least %(min)d key message is needed."),
-    "few_recommendations": _l("At least %(min)d recommendations are needed."),
-    "few_quotes": _l("At least %(min)d featured quotes are needed."),
-    "stale_version": _l("The draft has changed since you opened the page: read the new version first."),
-    "not_secretariat": _l("Only the secretariat approves a chapter."),
-    "empty_comment": _l("Write a comment."),
-    "no_such_version": _l("There is no such version."),
-}
 SORTS = ("subregion", "constituency", "language")
-SECTION_LABELS = {"synthesis": _l("Synthesis"), "key_messages": _l("Key messages"),
-                  "recommendations": _l("Recommendations"), "quotes": _l("Featured quotes")}
 
 
 def error_message(error):
@@ -70,12 +50,9 @@ def _helpers():
     def objective_title(number):
         return reference.objective(number).short.get(lang)
 
-    from ..consultations.review import FIELD_LABELS, language_label
-    from ..reports.content import _country_label
-
     return {"objective_title": objective_title, "section_labels": SECTION_LABELS,
             "constituency_label": lambda code: reference.constituency(code).label(lang),
-            "country_label": lambda code: _country_label(code, lang),
+            "country_label": lambda code: reference.country_label(code, lang),
             "field_label": lambda name: FIELD_LABELS.get(name, name), "language_label": language_label}
 
 
@@ -130,9 +107,6 @@ def _member_or_secretariat():
 def chapters(slug):
     _member_or_secretariat()
     consultation = _call_or_404(slug)
-    from ..i18n import LANGUAGES
-    from .translation import may_translate
-
     return render_template("synthesis/chapters.html", consultation=consultation,
                            translate_langs=[code for code in LANGUAGES if may_translate(current_user, consultation, code)],
                            objectives=services.objectives_with_input(consultation),
@@ -166,7 +140,6 @@ def _quotes_of(consultation, objective, draft):
     """The featured quotes of a draft, with their texts as the public may read them."""
     if draft is None:
         return []
-    from ..consultations import visibility
     texts = {item["id"]: item for item in services.chapter_submissions(consultation, objective, visibility.PUBLIC)}
     out = []
     for quote in draft.quotes:
@@ -261,13 +234,11 @@ def edit(slug, objective):
 
 def _filter_options(items):
     lang = current_lang()
-    from ..consultations.review import language_label
-    from ..reports.content import _subregion_label
     regions = sorted({item["subregion"] for item in items if item["subregion"]})
     constituencies = sorted({item["constituency"] for item in items if item["constituency"]})
     languages = sorted({item["language"] for item in items})
     return {
-        "subregion": [(code, _subregion_label(code, lang)) for code in regions],
+        "subregion": [(code, reference.subregion_label(code, lang)) for code in regions],
         "constituency": [(code, reference.constituency(code).label(lang)) for code in constituencies],
         "language": [(code, str(language_label(code))) for code in languages],
     }

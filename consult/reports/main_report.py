@@ -15,17 +15,19 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from sqlalchemy import select
 
-from .. import reference
+from ..core import reference
 from ..consultations import visibility
 from ..consultations.models import TEXT_FIELDS
-from ..extensions import db
-from ..i18n import pick
-from ..reports import content
-from ..reports.models import ReportSetup
-from .models import Chapter, ChapterTranslation, ChapterVersion, Rapporteur
+from ..core.extensions import db
+from ..core.i18n import pick
+from ..core.pdf import font_report
+from ..synthesis import services as drafting
+from ..synthesis.models import ChapterTranslation, Rapporteur
+from . import content
+from .models import ReportSetup
 
 TEMPLATE_FILES = ("templates/reports/main.html", "templates/reports/_cover.html", "templates/pdf/base.html", "templates/pdf/pdf.css",
-                  "templates/pdf/report.css", "consult/charts.py", "consult/synthesis/report.py")
+                  "templates/pdf/report.css", "consult/core/charts.py", "consult/reports/main_report.py")
 QUOTE_LIMIT = 260  # characters of a featured quote in the main report; the annex has the whole text
 
 
@@ -36,21 +38,6 @@ def excerpt(text, limit=QUOTE_LIMIT):
         return text, False
     cut = text[:limit].rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:.،؛") + " …", True
-
-
-def _approved(consultation):
-    """{objective: (Chapter, approved ChapterVersion)} of the call (two queries)."""
-    chapters = {c.id: c for c in db.session.scalars(select(Chapter).where(Chapter.consultation_id == consultation.id))
-                if c.is_approved}
-    if not chapters:
-        return {}
-    versions = db.session.scalars(select(ChapterVersion).where(ChapterVersion.chapter_id.in_(chapters)))
-    out = {}
-    for item in versions:
-        chapter = chapters[item.chapter_id]
-        if item.number == chapter.approved_number:
-            out[chapter.objective] = (chapter, item)
-    return out
 
 
 def _chapter_translations(chapter_ids, lang):
@@ -74,9 +61,9 @@ def chapter_text(version, translation, lang):
 def _figure(submissions, objective, lang):
     """Submissions addressing the objective, by subregion (confidential ones in one row)."""
     concerned = [s for s in submissions if objective in (s.effective_objectives or [])]
-    order = [item.code for item in reference.SUBREGIONS] + [content.NO_REGION]
-    counter = content._disclosed(concerned, lambda s: content._subregion_code(s.country))
-    rows = content._rows(counter, content._undisclosed_label(lambda c: content._subregion_label(c, lang)),
+    order = [item.code for item in reference.SUBREGIONS] + [reference.NO_REGION]
+    counter = content._disclosed(concerned, lambda s: reference.subregion_code(s.country))
+    rows = content._rows(counter, content._undisclosed_label(lambda c: reference.subregion_label(c, lang)),
                          order=content._last(order))
     return {"rows": rows, "total": len(concerned)}
 
@@ -122,7 +109,7 @@ def gather(consultation, lang):
     submissions = content._included(consultation)
     translations = content._translations(consultation, lang)
     statuses = content._status_counts(consultation)
-    approved = _approved(consultation)
+    approved = drafting.approved_chapters(consultation)
     chapter_translations = _chapter_translations([c.id for c, _v in approved.values()], lang)
     rapporteurs = _rapporteurs(consultation)
     names = content._language_names(lang)
@@ -176,7 +163,6 @@ _FINGERPRINTS = {}
 
 
 def input_hash(data):
-    from ..pdf import font_report
     lang = data["lang"]
     if lang not in _FINGERPRINTS:
         digest = hashlib.sha256()

@@ -1,0 +1,1 @@
+"""The shared layer: what every feature uses (database, forms, languages, text, storage, tables, PDF, charts, mail, audit); it imports no feature."""

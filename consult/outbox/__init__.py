@@ -1,0 +1,1 @@
+"""The secretariat's page of messages that did not go out, and the `consult mail` commands."""
