@@ -18,7 +18,7 @@ from consult.consultations.uploads import CheckedFile
 from consult.extensions import db as _db
 from consult.mail import services as mail
 from consult.reports.models import Report
-from tests.conftest import SUBMISSION_FORM, make_app
+from tests.helpers import SUBMISSION_FORM, make_app
 
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
 

@@ -12,7 +12,7 @@ import pytest
 from consult.consultations import exports, services
 from consult.consultations.models import Submission
 from consult.extensions import db as _db
-from tests.conftest import SUBMISSION_FORM, login
+from tests.helpers import SUBMISSION_FORM, login
 
 SLUG = "gcm-review-2026"
 

@@ -9,7 +9,7 @@ from consult.consultations import services
 from consult.database import utcnow
 from consult.mail import services as mail
 from consult.mail.models import OutboxMessage
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 LINKS_URL = "/{lang}/submissions/links"
 

@@ -10,7 +10,7 @@ from consult.audit import services as audit
 from consult.audit.models import AuditEntry
 from consult.consultations import services, uploads
 from consult.consultations.models import Submission, SubmissionNote, SubmissionTranslation
-from tests.conftest import login, post_form, recorded_statements
+from tests.helpers import login, post_form, recorded_statements
 
 ROW_RE = re.compile(r'name="ids" value="(\d+)"')
 
