@@ -1,6 +1,7 @@
-"""Helpers of the bad-input tests (tests/**/test_bad_input*.py), one file per surface.
-
-Bad input on every public form, generated with Hypothesis.
+"""Helpers of the bad-input tests: bad input on every public form, generated with Hypothesis. The tests sit
+beside each feature's tests, one file per surface: tests/consultations/test_bad_input_submissions.py,
+tests/membership/test_bad_input.py, tests/meetings/test_bad_input.py, tests/test_bad_input_auth.py,
+tests/test_bad_input_timezone.py, tests/test_bad_input_links.py and tests/test_bad_input_bodies.py.
 
 The forms anyone can reach: the submission form (sent, or saved as a draft), the submitter's private
 link (edit, withdraw), the nomination form, sign-in, the password-reset request, the set-password
