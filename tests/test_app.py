@@ -5,6 +5,7 @@ import pytest
 
 from consult import create_app
 from consult.core.config import ConfigError
+from tests.helpers import post_form
 
 
 @pytest.mark.parametrize("accept, lang", [
@@ -116,8 +117,6 @@ def test_dates_follow_language_and_zone(client):
 
 
 def test_timezone_picker_sets_cookie_and_rejects_unknown_zone(client, db):
-    from tests.conftest import post_form
-
     bad = post_form(client, "/en/timezone", {"timezone": "Mars/Olympus"})
     assert bad.status_code == 400
     assert "choose a time zone" in bad.get_data(as_text=True)
@@ -127,8 +126,6 @@ def test_timezone_picker_sets_cookie_and_rejects_unknown_zone(client, db):
 
 
 def test_timezone_picker_never_redirects_elsewhere(client):
-    from tests.conftest import post_form
-
     response = post_form(client, "/en/timezone", {"timezone": "UTC", "next": "//evil.example/"})
     assert response.headers["Location"] == "/en/"
 
@@ -155,7 +152,6 @@ def test_reading_requests_skip_the_limiters_work(app, client, monkeypatch):
     assert client.get("/en/").status_code == 200
     assert client.head("/en/").status_code == 200
     assert calls == []
-    from tests.conftest import post_form
 
     assert post_form(client, "/en/timezone", {"timezone": "UTC"}).status_code == 302
     assert calls, "a POST must go through the limiter"

@@ -7,7 +7,7 @@ from consult.auth import services
 from consult.auth.access import roles_required
 from consult.auth.models import User
 from consult.core.extensions import limiter
-from tests.conftest import TEST_PASSWORD, csrf_token, login, post_form
+from tests.helpers import TEST_PASSWORD, csrf_token, login, post_form
 
 
 def test_password_is_hashed_with_argon2(create_user):

@@ -28,12 +28,8 @@ from consult.consultations import services as consultations
 from consult.core import storage
 from consult.core.database import utcnow
 from consult.core.extensions import db as _db
-from tests.conftest import csrf_token, login
 from tests.fuzz_helpers import describe_changes, full_text, snapshot
-from tests.meetings.conftest import create_meeting  # noqa: F401 (fixtures)
-from tests.membership.conftest import (  # noqa: F401 (fixtures)
-    application_form, create_call, create_organisation, create_term, today)
-from tests.reports.conftest import report_call  # noqa: F401 (fixture)
+from tests.helpers import csrf_token, login
 
 READERS = ("anonymous", "submitter", "member", "reviewer", "secretariat")
 LOGIN = "login"  # a 302 to the sign-in page

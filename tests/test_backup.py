@@ -19,7 +19,7 @@ from consult.core.storage import CheckedFile
 from consult.core.extensions import db as _db
 from consult.core.mail import services as mail
 from consult.reports.models import Report
-from tests.conftest import SUBMISSION_FORM, make_app
+from tests.helpers import SUBMISSION_FORM, make_app
 
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
 

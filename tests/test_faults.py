@@ -18,7 +18,7 @@ from sqlalchemy import event, func, select, update
 from consult.consultations.models import Attachment, Submission
 from consult.core.extensions import db as _db
 from consult.core.mail.models import OutboxMessage
-from tests.conftest import csrf_token, post_form
+from tests.helpers import csrf_token, login, post_form
 
 FORM_URL = "/{lang}/consultations/gcm-review-2026/submit"
 CALL_URL = "/{lang}/consultations/gcm-review-2026/"
@@ -226,7 +226,6 @@ def test_connection_killed_inside_a_submission_gives_503_and_saves_nothing(app, 
 def test_signed_in_reader_gets_503_page_when_the_database_is_unreachable(app, create_consultation, secretariat,
                                                                          app_backends, db, monkeypatch):
     """Even the user loader fails: the 503 page still renders (as for a reader who is not signed in)."""
-    from tests.conftest import login
 
     client = login(app.test_client(), secretariat.email)
     assert client.get("/en/review/").status_code == 200

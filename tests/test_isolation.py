@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from consult.consultations import services
 from consult.core.mail.models import OutboxMessage
-from tests.meetings.conftest import create_meeting  # noqa: F401  (the meetings fixture)
 
 ENGLISH_ONLY = {"en": "The input report."}
 

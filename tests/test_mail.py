@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from consult.core.mail import services as mail
 from consult.core.mail.models import OutboxMessage
-from tests.conftest import free_port
+from tests.helpers import free_port, post_form
 
 
 def test_without_smtp_messages_are_kept_in_the_outbox_and_logged(app, db, caplog):
@@ -78,8 +78,6 @@ def test_gives_up_after_the_retry_limit(app, db):
 
 
 def test_mail_queued_in_a_request_goes_out_after_the_response(app, client, smtp, create_user, db):
-    from tests.conftest import post_form
-
     create_user(email="known@example.org")
     post_form(client, "/en/password/forgot", {"email": "known@example.org"})
     mail.wait_for_runner(timeout=30)  # by the outbox runner, once the answer has gone

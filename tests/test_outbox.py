@@ -8,8 +8,7 @@ from sqlalchemy import select
 from consult.core.database import utcnow
 from consult.core.mail import services as mail
 from consult.core.mail.models import OutboxMessage
-from tests.conftest import csrf_token, free_port, login, post_form
-from tests.meetings.conftest import create_meeting  # noqa: F401 (fixture)
+from tests.helpers import csrf_token, free_port, login, post_form
 
 
 def _queue_ok_bad_ok(db):

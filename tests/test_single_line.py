@@ -11,7 +11,7 @@ from consult.consultations.models import Attachment, Submission
 from consult.core.forms import ConsultForm
 from consult.core.mail import services as mail
 from consult.core.text import single_line, strip_format
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 FORM_URL = "/{lang}/consultations/gcm-review-2026/submit"
 MEETING = {"title_en": "Planning meeting", "kind": "in_person", "venue": "Cairo", "timezone": "Africa/Cairo",

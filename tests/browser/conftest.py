@@ -9,7 +9,6 @@ outside a request the app opens SQLite transactions with BEGIN IMMEDIATE, so a
 transaction left open by the test would hold the write lock that the server's
 own requests wait for.
 """
-import json
 import re
 import threading
 from pathlib import Path
@@ -18,14 +17,10 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.serving import make_server
 
+from tests.browser.helpers import AXE_FILE, AXE_URL_PATH
+
 HERE = Path(__file__).resolve().parent
 CHROMIUM = Path("/usr/bin/chromium")
-AXE_FILE = HERE / "vendor" / "axe.min.js"
-# axe is served from the live server's own origin by the route handler below, read
-# from the vendored file: the app's Content-Security-Policy (script-src 'self')
-# stays in force, so the tests see the pages exactly as a reader's browser does.
-AXE_URL_PATH = "/__browser-tests__/axe.min.js"
-ARTIFACTS = HERE / "artifacts"
 LOOPBACK = "127.0.0.1"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -37,7 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DEFAULT_VIEWPORT = {"width": 1280, "height": 800}
-SERIOUS = ("serious", "critical")
 
 
 def pytest_configure(config):
@@ -159,33 +153,3 @@ def _guard(blocked):
 
 def _serve_axe(route):
     route.fulfill(path=AXE_FILE, content_type="text/javascript; charset=utf-8")
-
-
-def run_axe(page):
-    """The page's serious and critical accessibility violations found by axe-core, as dicts."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(url=AXE_URL_PATH)
-    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [violation for violation in results["violations"] if violation.get("impact") in SERIOUS]
-
-
-def format_violations(violations):
-    """Axe violations as readable text for an assertion message."""
-    if not violations:
-        return "no serious or critical axe violations"
-    lines = [f"{len(violations)} serious/critical axe violation(s):"]
-    for violation in violations:
-        lines.append(f"- [{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})")
-        for node in violation["nodes"][:5]:
-            lines.append(f"    at {json.dumps(node['target'])}: {node['html'][:200]}")
-            summary = (node.get("failureSummary") or "").replace("\n", " / ")
-            if summary:
-                lines.append(f"      {summary[:400]}")
-        if len(violation["nodes"]) > 5:
-            lines.append(f"    ... and {len(violation['nodes']) - 5} more")
-    return "\n".join(lines)
-
-
-def assert_accessible(page):
-    violations = run_axe(page)
-    assert not violations, f"{page.url}\n{format_violations(violations)}"

@@ -8,7 +8,7 @@ import pytest
 from consult.consultations import services as consultations
 from consult.membership import services as membership
 from tests.browser.test_journeys import check, sign_in
-from tests.conftest import SUBMISSION_FORM
+from tests.helpers import SUBMISSION_FORM
 
 CODE = re.compile(r"\b[a-z_]+\.[a-z_]+\b|\b[a-z_]+: [\w-]+;|\bterms \d|\bnomination_")
 

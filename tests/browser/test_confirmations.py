@@ -10,7 +10,7 @@ from consult.meetings.models import AgendaItem
 from consult.reports.models import Report
 from tests.browser.test_journeys import check_copy
 from tests.browser.test_pages import PHONE
-from tests.conftest import TEST_PASSWORD
+from tests.helpers import TEST_PASSWORD
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

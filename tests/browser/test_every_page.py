@@ -24,9 +24,9 @@ from werkzeug.exceptions import HTTPException
 from consult.demo.services import DEMO_PASSWORD, load_demo
 from consult.core.extensions import db as _db
 from consult.core.extensions import limiter
-from tests.browser.conftest import ARTIFACTS, format_violations, run_axe
+from tests.browser.helpers import ARTIFACTS, format_violations, run_axe
 from tests.browser.test_pages import DIRECTION, PHONE, horizontal_overflow
-from tests.conftest import _empty_tables
+from tests.helpers import empty_tables
 
 READERS = {"public": None, "member": "member@example.org", "secretariat": "secretariat@example.org"}
 LANGS = ("ar", "en", "fr")
@@ -63,13 +63,13 @@ def demo(app):
             _db.session.commit()
         except BaseException:
             _db.session.rollback()
-            _empty_tables()  # leave nothing half-loaded to the tests that follow
+            empty_tables()  # leave nothing half-loaded to the tests that follow
             raise
         finally:
             _db.session.remove()
     yield
     with app.app_context():
-        _empty_tables()
+        empty_tables()
 
 
 @pytest.fixture(autouse=True)

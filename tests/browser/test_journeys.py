@@ -24,10 +24,9 @@ from consult.meetings import services as meetings
 from consult.meetings.forms import RESPONSE_LABELS
 from consult.meetings.models import Invitation
 from consult.core.web import submission_status_label
-from tests.browser.conftest import ARTIFACTS, assert_accessible
+from tests.browser.helpers import ARTIFACTS, assert_accessible
 from tests.browser.test_pages import DIRECTION, PHONE, horizontal_overflow
-from tests.conftest import TEST_PASSWORD
-from tests.meetings.conftest import create_meeting  # noqa: F401  (fixture)
+from tests.helpers import TEST_PASSWORD
 
 ORG = {"ar": "جمعية العمال المهاجرين في الأردن", "fr": "Réseau des migrants du Maghreb", "en": "Migrant Workers Union"}
 TEXT = {

@@ -4,8 +4,8 @@ another host."""
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.conftest import ARTIFACTS, assert_accessible, format_violations, run_axe
-from tests.conftest import TEST_PASSWORD
+from tests.browser.helpers import ARTIFACTS, assert_accessible, format_violations, run_axe
+from tests.helpers import TEST_PASSWORD
 
 DIRECTION = {"ar": "rtl", "en": "ltr", "fr": "ltr"}
 MY_ACCOUNT = {"ar": "حسابي", "en": "My account", "fr": "Mon compte"}

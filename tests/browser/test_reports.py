@@ -3,10 +3,9 @@ and follows its progress (a refreshing page, no script needed), then readers fin
 passes axe-core and fits a 360 px screen, in Arabic and English."""
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, assert_accessible
+from tests.browser.helpers import ARTIFACTS, assert_accessible
 from tests.browser.test_pages import PHONE, horizontal_overflow
-from tests.conftest import TEST_PASSWORD
-from tests.reports.conftest import report_call  # noqa: F401  (fixture)
+from tests.helpers import TEST_PASSWORD
 
 SLUG = "review-2026"
 

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from consult.consultations.models import Submission
-from tests.browser.conftest import ARTIFACTS, assert_accessible
+from tests.browser.helpers import ARTIFACTS, assert_accessible
 
 PHONE = {"width": 360, "height": 740}
 ORG = {"ar": "جمعية العمال المهاجرين", "fr": "Réseau des migrants", "en": "Migrant Workers Union"}

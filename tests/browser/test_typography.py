@@ -3,8 +3,7 @@ typography, text in another language keeping its own direction, and a way forwar
 from datetime import datetime, timezone
 
 from consult.consultations import services
-from tests.browser.conftest import ARTIFACTS, assert_accessible
-from tests.meetings.conftest import create_meeting  # noqa: F401  (the meetings fixture)
+from tests.browser.helpers import ARTIFACTS, assert_accessible
 
 PHONE = {"width": 360, "height": 740}
 

@@ -9,8 +9,8 @@ from consult.core.audit.models import AuditEntry
 from consult.consultations import services
 from consult.consultations.models import Consultation, ReviewerAssignment
 from consult.core.database import utcnow
-from tests.conftest import post_form, recorded_statements
 from tests.consultations.test_exports import make_submission
+from tests.helpers import post_form, recorded_statements
 
 SLUG = "gcm-review-2026"
 

@@ -10,7 +10,7 @@ from consult.consultations import exports, services
 from consult.consultations.models import Submission
 from consult.core.extensions import db as _db
 from consult.reports import content
-from tests.conftest import csrf_token, login
+from tests.helpers import csrf_token, login
 
 
 def _submit(consultation, **values):

@@ -5,6 +5,7 @@ import json
 import re
 import uuid
 import zipfile
+from dataclasses import dataclass, field
 from html import unescape
 
 import pytest
@@ -13,7 +14,8 @@ from consult.consultations import exports, services
 from consult.core import tables
 from consult.consultations.models import Submission
 from consult.core.extensions import db as _db
-from tests.conftest import SUBMISSION_FORM, login
+from consult.core.extensions import limiter
+from tests.helpers import SUBMISSION_FORM, empty_tables, login, new_consultation, new_user
 
 SLUG = "gcm-review-2026"
 
@@ -115,10 +117,9 @@ def as_text(data, fmt):
     return json.dumps(json.loads(data.decode("utf-8")), ensure_ascii=False)
 
 
-@pytest.fixture
-def planted(db, create_consultation, secretariat):
+def plant(secretariat):
     """A call with one submission at each level, and canaries that only the secretariat may see."""
-    consultation = create_consultation()
+    consultation = new_consultation()
     canary_text = f"canary-text-{uuid.uuid4()}"
     canary_org = f"Canary Org {uuid.uuid4()}"
     anonymous_org = f"Anonymous Org {uuid.uuid4()}"
@@ -143,9 +144,8 @@ def planted(db, create_consultation, secretariat):
 
 
 @pytest.fixture
-def reviewer_client(app, member, planted, secretariat):
-    services.assign_reviewers(planted["consultation"], [member.id], secretariat)
-    return login(app.test_client(), member.email)
+def planted(db, secretariat):
+    return plant(secretariat)
 
 
 def export_via_page(client, fmt):
@@ -162,11 +162,54 @@ def export_via_cli(app, tmp_path, audience, fmt):
     return target.read_bytes()
 
 
+@dataclass
+class Exported:
+    """What the exports of the planted call gave, for each format: the pages' answers (body and headers) for the
+    secretariat and for a reviewer, the CLI's file for each audience, and the service's public export."""
+    planted: dict                                        # the canaries, names and e-mails (text only)
+    pages: dict = field(default_factory=dict)            # fmt -> audience -> (data, headers)
+    cli: dict = field(default_factory=dict)              # fmt -> audience -> bytes
+    service_public: dict = field(default_factory=dict)   # fmt -> bytes
+
+
+@pytest.fixture(scope="module")
+def exported(app, tmp_path_factory):
+    """The planted call exported in every format, once for the module rather than once per format.
+
+    Every test starts on empty tables (the `db` fixture empties them after each test), so a module-scoped
+    fixture cannot keep rows for several tests. This one builds the call in its own app context before the
+    first test that asks for it (the tables are empty then), exports it through the page and the CLI as the
+    tests of each format did, keeps the bytes and the headers, and empties the tables again."""
+    target = tmp_path_factory.mktemp("exports")
+    limiter.reset()
+    with app.app_context():
+        try:
+            secretariat = new_user(email="secretariat@example.org", role="secretariat", name="Secretariat Person")
+            member = new_user(email="member@example.org", role="member", name="Member Person")
+            planted = plant(secretariat)
+            services.assign_reviewers(planted["consultation"], [member.id], secretariat)
+            clients = {"secretariat": login(app.test_client(), secretariat.email),
+                       "members": login(app.test_client(), member.email)}
+            result = Exported({key: planted[key] for key in ("canary_text", "canary_org", "anonymous_org", "emails")})
+            for fmt in exports.FORMATS:
+                result.pages[fmt] = {}
+                for audience, client in clients.items():
+                    response = export_via_page(client, fmt)
+                    result.pages[fmt][audience] = (response.data, dict(response.headers))
+                result.cli[fmt] = {audience: export_via_cli(app, target, audience, fmt) for audience in exports.AUDIENCES}
+                result.service_public[fmt] = exports.export(planted["consultation"], "public", fmt).data
+        finally:
+            _db.session.remove()
+            empty_tables()
+    return result
+
+
 @pytest.mark.parametrize("fmt", exports.FORMATS)
-def test_confidential_canary_never_leaves_the_secretariat(app, planted, secretariat_client, reviewer_client, tmp_path, fmt):
-    secretariat_file = as_text(export_via_page(secretariat_client, fmt).data, fmt)
-    members_file = as_text(export_via_page(reviewer_client, fmt).data, fmt)
-    public_file = as_text(export_via_cli(app, tmp_path, "public", fmt), fmt)
+def test_confidential_canary_never_leaves_the_secretariat(exported, fmt):
+    planted = exported.planted
+    secretariat_file = as_text(exported.pages[fmt]["secretariat"][0], fmt)
+    members_file = as_text(exported.pages[fmt]["members"][0], fmt)
+    public_file = as_text(exported.cli[fmt]["public"], fmt)
 
     assert planted["canary_text"] in secretariat_file
     assert planted["canary_org"] in secretariat_file
@@ -259,19 +302,19 @@ def test_json_is_a_list_of_objects_with_readable_arabic(planted, secretariat_cli
 
 
 @pytest.mark.parametrize("fmt", exports.FORMATS)
-def test_file_names_never_name_an_organisation(planted, secretariat_client, reviewer_client, fmt):
-    for client, audience in ((secretariat_client, "secretariat"), (reviewer_client, "members")):
-        response = export_via_page(client, fmt)
-        disposition = response.headers["Content-Disposition"]
+def test_file_names_never_name_an_organisation(exported, fmt):
+    for audience in ("secretariat", "members"):
+        _data, headers = exported.pages[fmt][audience]
+        disposition = headers["Content-Disposition"]
         assert disposition == f'attachment; filename="{SLUG}-submissions-{audience}.{fmt}"'
-        assert "no-store" in response.headers["Cache-Control"]
+        assert "no-store" in headers["Cache-Control"]
 
 
 @pytest.mark.parametrize("fmt", exports.FORMATS)
-def test_cli_writes_what_the_page_gives(app, planted, secretariat_client, reviewer_client, tmp_path, fmt):
-    assert export_via_cli(app, tmp_path, "secretariat", fmt) == export_via_page(secretariat_client, fmt).data
-    assert export_via_cli(app, tmp_path, "members", fmt) == export_via_page(reviewer_client, fmt).data
-    assert export_via_cli(app, tmp_path, "public", fmt) == exports.export(planted["consultation"], "public", fmt).data
+def test_cli_writes_what_the_page_gives(exported, fmt):
+    assert exported.cli[fmt]["secretariat"] == exported.pages[fmt]["secretariat"][0]
+    assert exported.cli[fmt]["members"] == exported.pages[fmt]["members"][0]
+    assert exported.cli[fmt]["public"] == exported.service_public[fmt]
 
 
 def test_cli_unknown_slug_is_a_clear_error(app, tmp_path):

@@ -15,7 +15,7 @@ from consult.consultations.kept import KeptFile
 from consult.consultations.models import Attachment, Submission
 from consult.core.storage import path_of
 from consult.core.database import utcnow
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token
 
 FORM_URL = "/{lang}/consultations/gcm-review-2026/submit"
 

@@ -9,7 +9,7 @@ from consult.consultations import services
 from consult.core.database import utcnow
 from consult.core.mail import services as mail
 from consult.core.mail.models import OutboxMessage
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 LINKS_URL = "/{lang}/submissions/links"
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from consult.consultations import services, translation
 from consult.consultations.models import SubmissionTranslation
 from consult.core.extensions import db as _db
-from tests.conftest import free_port, login, post_form
+from tests.helpers import free_port, login, post_form
 
 ORIGINAL = "Des guichets uniques pour les travailleurs migrants."
 

@@ -11,7 +11,7 @@ from consult.consultations import services
 from consult.consultations.models import Submission
 from consult.core.database import utcnow
 from consult.core.pagecache import page_cache
-from tests.conftest import csrf_token, login, recorded_statements
+from tests.helpers import csrf_token, login, recorded_statements
 
 SLUG = "kept-form-2026"
 FORM_URL = f"/{{lang}}/consultations/{SLUG}/submit"

@@ -11,7 +11,7 @@ from consult.core.audit.models import AuditEntry
 from consult.consultations import services
 from consult.core import storage
 from consult.consultations.models import Submission, SubmissionNote, SubmissionTranslation
-from tests.conftest import login, post_form, recorded_statements
+from tests.helpers import login, post_form, recorded_statements
 
 ROW_RE = re.compile(r'name="ids" value="(\d+)"')
 

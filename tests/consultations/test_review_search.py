@@ -8,7 +8,7 @@ import pytest
 
 from consult.consultations import services
 from consult.core.database import POSTGRESQL_ONLY_INDEXES as TRIGRAM_INDEXES
-from tests.conftest import recorded_statements
+from tests.helpers import recorded_statements
 
 ROW_RE = re.compile(r'name="ids" value="(\d+)"')
 

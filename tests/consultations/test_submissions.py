@@ -16,7 +16,7 @@ from consult.consultations import services
 from consult.consultations.models import Attachment, Submission
 from consult.core.database import utcnow
 from consult.core.mail.models import OutboxMessage
-from tests.conftest import csrf_token, post_form, recorded_statements
+from tests.helpers import SUBMISSION_FORM, csrf_token, login, post_form, recorded_statements
 
 FORM_URL = "/{lang}/consultations/gcm-review-2026/submit"
 
@@ -421,7 +421,6 @@ def test_confidential_canary_stays_with_the_secretariat(app, client, create_cons
     from consult.consultations.models import ReviewerAssignment
     db.session.add(ReviewerAssignment(consultation_id=consultation.id, user_id=member.id))
     db.session.commit()
-    from tests.conftest import login
 
     anonymous, member_client = app.test_client(), login(app.test_client(), member.email)
     urls = ["/", "/en/", "/ar/", "/en/consultations/", f"/en/consultations/{consultation.slug}/",
@@ -443,8 +442,6 @@ def test_confidential_canary_stays_with_the_secretariat(app, client, create_cons
 
 
 def _form_strings():
-    from tests.conftest import SUBMISSION_FORM
-
     form = dict(SUBMISSION_FORM)
     form.pop("send")
     return form

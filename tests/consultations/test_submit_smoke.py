@@ -1,4 +1,4 @@
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 
 def test_form_renders_in_three_languages(client, create_consultation):

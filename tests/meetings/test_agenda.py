@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from consult.meetings import agenda, services
 from consult.meetings.models import AgendaDocument, AgendaItem, Meeting
-from tests.conftest import csrf_token, post_form
+from tests.helpers import csrf_token, post_form
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 FAKE_PDF = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64

@@ -6,7 +6,7 @@ import pytest
 
 from consult.core import costs, pdf
 from consult.core.extensions import db as _db
-from tests.conftest import login, recorded_statements
+from tests.helpers import login, recorded_statements
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ answer with a clear "cancelled" page and save nothing (issue 13, finding 3)."""
 from consult.core.extensions import db as _db
 from consult.meetings import rsvp, services
 from consult.meetings.models import Invitation
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token
 
 JOIN = "secret-room-42"
 

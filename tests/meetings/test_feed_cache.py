@@ -8,7 +8,7 @@ from icalendar import Calendar
 from consult.core.extensions import db as _db
 from consult.meetings import agenda, ics, rsvp, services
 from consult.meetings.models import AgendaItem
-from tests.conftest import recorded_statements
+from tests.helpers import recorded_statements
 
 JOIN = "https://meet.example.org/secret-room-42"
 # In ten days, on the hour: RSVPs stay open.

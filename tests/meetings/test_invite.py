@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from consult.core.extensions import db as _db
 from consult.meetings.models import Invitation
 from consult.core.mail.models import OutboxMessage
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 RSVP_LINK = re.compile(r"http://consult\.test/\w\w/meetings/rsvp/[A-Za-z0-9_.\-]+")
 

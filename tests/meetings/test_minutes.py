@@ -8,7 +8,7 @@ from consult.core.extensions import db as _db
 from consult.meetings import minutes
 from consult.meetings.models import ActionItem, Decision, Minutes
 from consult.meetings.minutes import render_text
-from tests.conftest import login, post_form
+from tests.helpers import login, post_form
 
 
 @contextmanager

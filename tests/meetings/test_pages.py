@@ -2,7 +2,7 @@
 from icalendar import Calendar
 
 from consult.meetings import services
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 JOIN = "https://meet.example.org/secret-room-42"
 

@@ -7,7 +7,7 @@ from sqlalchemy import event, select
 from consult.core.extensions import db as _db
 from consult.meetings import rsvp, services
 from consult.meetings.models import Invitation
-from tests.conftest import csrf_token, post_form
+from tests.helpers import csrf_token, post_form
 
 LINK_RE = re.compile(r"http://consult\.test/(\w\w)/meetings/rsvp/([A-Za-z0-9_.\-]+)")
 

@@ -1,7 +1,7 @@
 """Who may open each page of the group: one table, every route of the two blueprints."""
 import pytest
 
-from tests.conftest import login
+from tests.helpers import csrf_token, login
 
 BLUEPRINTS = ("membership", "membership_admin")
 # endpoint -> who may open it: "public", "signed_in" (members and the secretariat), "secretariat"
@@ -83,7 +83,6 @@ def test_role_checks_on_every_membership_route(app, client, member, secretariat,
 def test_posts_are_refused_the_same_way(app, client, member, objects, create_call):
     """A member's or a stranger's POST to a secretariat form changes nothing."""
     from consult.membership import services
-    from tests.conftest import csrf_token
 
     member_client = login(app.test_client(), member.email)
     token = csrf_token(member_client.get("/en/group/my-listing").get_data(as_text=True))

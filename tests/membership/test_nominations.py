@@ -8,7 +8,7 @@ from consult.core.database import utcnow
 from consult.core.extensions import db as _db
 from consult.membership import services
 from consult.membership.models import Application, Organisation, Term
-from tests.conftest import csrf_token, login, post_form
+from tests.helpers import csrf_token, login, post_form
 
 AR_SIGNATURE = "أمانة الفريق الاستشاري لأصحاب المصلحة المعني بالهجرة، المنطقة العربية"
 FR_SIGNATURE = "Secrétariat du Groupe consultatif des parties prenantes sur les migrations, région arabe"

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from consult.core.extensions import db as _db
 from consult.membership import services
-from tests.conftest import login, post_form
+from tests.helpers import login, post_form
 
 
 def test_public_roster_shows_no_contacts_no_gender_no_hidden_names(app, client, create_term, create_user,

@@ -11,6 +11,7 @@ from consult.core.mail.models import OutboxMessage
 from consult.membership import services
 from consult.membership.models import Organisation, Term, TermReminder
 from consult.core.text import normalise_name
+from tests.helpers import post_form
 
 
 @pytest.mark.parametrize("one, other", [
@@ -40,8 +41,6 @@ def test_no_two_organisations_share_a_normalised_name(create_organisation):
 
 
 def test_duplicate_organisation_is_a_form_error(secretariat_client, create_organisation):
-    from tests.conftest import post_form
-
     create_organisation("Réseau des migrants")
     response = post_form(secretariat_client, "/en/group/organisations/new",
                          {"name": "RESEAU des  migrants", "name_lang": "fr", "constituency": "civil_society",
@@ -53,7 +52,6 @@ def test_duplicate_organisation_is_a_form_error(secretariat_client, create_organ
 def test_submissions_are_linked_to_the_shared_organisation(client, create_consultation, create_organisation,
                                                           submission_form):
     from consult.consultations.models import Submission
-    from tests.conftest import post_form
 
     organisation = create_organisation("Réseau des migrants")
     create_consultation()
@@ -82,8 +80,6 @@ def test_one_person_cannot_hold_two_seats_at_once(create_user, create_term, crea
 
 
 def test_overlapping_term_is_a_form_error_and_nothing_saved(secretariat_client, create_user, create_term, today):
-    from tests.conftest import post_form
-
     person = create_user(email="p@example.org")
     term = create_term(user=person, seat=1)
     response = post_form(secretariat_client, "/en/group/manage/terms/new", {
@@ -123,8 +119,6 @@ def test_a_term_starts_only_with_both_declarations(create_term, today):
 
 
 def test_ending_a_term_keeps_its_history(secretariat_client, create_term, today):
-    from tests.conftest import post_form
-
     term = create_term(seat=4, email="leaving@example.org")
     url = f"/en/group/manage/terms/{term.id}/end"
     assert post_form(secretariat_client, url, {"ended_on": (today + timedelta(days=999)).isoformat(),

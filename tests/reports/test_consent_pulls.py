@@ -11,9 +11,8 @@ from consult.consultations import services as consultations
 from consult.core.database import utcnow
 from consult.core.extensions import db as _db
 from consult.reports import services
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token, pdf_pages
 
-from .conftest import pdf_pages
 
 
 def _link(submission):

@@ -4,8 +4,7 @@ from pathlib import Path
 
 from consult.consultations.services import get_consultation
 from consult.reports import services
-
-from .conftest import pdf_outline, pdf_pages
+from tests.helpers import pdf_outline, pdf_pages
 
 
 def test_demo_call_builds_in_three_languages(app, db, tmp_path):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from consult.core.extensions import db as _db
 from consult.reports import services
 from consult.reports.models import Report
-from tests.conftest import UPLOAD_DIR
+from tests.helpers import UPLOAD_DIR
 
 
 def test_killed_build_is_failed_and_rebuilt(report_call, app, database_url, secretariat_client, monkeypatch, tmp_path):

@@ -3,8 +3,7 @@ import pytest
 
 from consult.reports import services
 from consult.synthesis import services as synthesis
-from tests.membership.conftest import create_organisation, create_term, today  # noqa: F401 (fixtures)
-from tests.reports.conftest import pdf_outline, pdf_pages
+from tests.helpers import pdf_outline, pdf_pages
 
 DRAFT_MARK = "UNAPPROVEDDRAFT"
 APPROVED_MARK = "APPROVEDSYNTHESIS"

@@ -9,7 +9,7 @@ from consult.consultations.models import Submission
 from consult.core.extensions import db as _db
 from consult.reports import services as reports
 from consult.reports.models import Report
-from tests.conftest import post_form
+from tests.helpers import post_form, recorded_statements, report_submission
 
 CONTACTS = ("contact@example.org", "Contact Person", "+962 6 000 0000")
 
@@ -101,21 +101,18 @@ def test_the_secretariat_chooses_the_licence(secretariat_client, client, report_
 
 
 def test_open_data_queries_do_not_grow(client, report_call, secretariat):
-    from tests.conftest import recorded_statements
-
     publish_a_report(report_call)
     with recorded_statements() as statements:
         client.get("/api/consultations/review-2026/submissions")
     few = len(statements)
     consultation = report_call.consultation
-    from tests.reports.conftest import _submit
     from consult.consultations import services
     from consult.core.database import utcnow
     from datetime import timedelta
     consultation.status, consultation.closes_at = "open", utcnow() + timedelta(days=1)
     _db.session.commit()
     for number in range(5):
-        services.set_status(_submit(consultation, org_name=f"More {number}"), "included", secretariat)
+        services.set_status(report_submission(consultation, org_name=f"More {number}"), "included", secretariat)
     consultation.status, consultation.closes_at = "closed", utcnow() - timedelta(days=1)
     _db.session.commit()
     with recorded_statements() as statements:

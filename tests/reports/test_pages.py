@@ -13,7 +13,7 @@ from consult.core.database import utcnow
 from consult.core.extensions import db as _db
 from consult.reports import jobs, services
 from consult.reports.models import Report, ReportSetup
-from tests.conftest import csrf_token, login, post_form
+from tests.helpers import csrf_token, login, post_form
 
 SLUG = "review-2026"
 

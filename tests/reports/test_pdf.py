@@ -13,8 +13,7 @@ from consult.consultations.models import Submission
 from consult.core.extensions import db as _db
 from consult.reports import services
 from consult.reports.models import Report
-
-from .conftest import pdf_outline, pdf_pages
+from tests.helpers import pdf_outline, pdf_pages
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "browser" / "artifacts"
 TOC_LINE = re.compile(r"^(?P<title>.+?)\s*\.{3,}\s*(?P<page>\d+)\s*$")

@@ -4,9 +4,7 @@ import pytest
 from consult.synthesis import services as synthesis
 from consult.synthesis import translation
 from consult.reports import services as reports
-from tests.conftest import login, post_form
-from tests.membership.conftest import create_organisation, create_term, today  # noqa: F401 (fixtures)
-from tests.reports.conftest import pdf_pages
+from tests.helpers import login, pdf_pages, post_form
 
 SLUG = "review-2026"
 

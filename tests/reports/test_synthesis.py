@@ -5,8 +5,7 @@ import pytest
 from consult.synthesis import services
 from consult.synthesis.models import Chapter, ChapterVersion
 from consult.core.extensions import db as _db
-from tests.conftest import login, post_form
-from tests.membership.conftest import create_organisation, create_term, today  # noqa: F401 (fixtures)
+from tests.helpers import login, post_form
 
 SLUG = "review-2026"
 
