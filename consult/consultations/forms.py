@@ -100,10 +100,11 @@ class DraftForm(SubmissionForm):
     """Saving a draft needs only the e-mail address for the link; what is filled in is still checked."""
 
     def validate(self, extra_validators=None):
+        extra = self.single_line_checks(extra_validators)
         ok = True
         for field in self:
             if field.name in ("csrf_token", "contact_email", "website") or _filled(field.data):
-                ok = field.validate(self) and ok
+                ok = field.validate(self, extra.get(field.name, ())) and ok
         return ok
 
 

@@ -38,11 +38,16 @@ def single_line(form, field):
 
 
 class ConsultForm(FlaskForm):
-    def validate(self, extra_validators=None):
+    def single_line_checks(self, extra_validators=None):
+        """Strip the format characters of every single-line field and add the one-line check to it:
+        `extra_validators` ({name: [validator]}) with those checks, for a form that validates its own way."""
         extra = dict(extra_validators or {})
         for name, field in self._fields.items():
             if is_single_line(field):
                 if isinstance(field.data, str):
                     field.data = strip_format(field.data)
                 extra[name] = [*extra.get(name, ()), single_line]
-        return super().validate(extra_validators=extra)
+        return extra
+
+    def validate(self, extra_validators=None):
+        return super().validate(extra_validators=self.single_line_checks(extra_validators))

@@ -80,6 +80,7 @@ SUBMISSION_TEXT = ("org_name", "contact_name", "contact_phone", "good_practices"
 @example(case=case({"attachments": SCRIPT}), uploads=[], draft=False, lang="en")               # a text, not a file
 @example(case=case({}, encoding="multipart"), uploads=[("report.pdf", BAD_CONTENT[0])], draft=False, lang="en")
 @example(case=case({"save_draft": [], "send": None}), uploads=[], draft=False, lang="ar")     # a field sent empty
+@example(case=case({"org_name": "\u202e"}), uploads=[], draft=True, lang="en")                # a draft's names lose format characters too
 def test_submission_form(app, db, page_token, create_consultation, secretariat_reader, case, uploads, draft, lang):
     changes, csrf, encoding = case["changes"], case["csrf"], case["encoding"]
     fresh_example()
