@@ -56,8 +56,8 @@ def create_app(config=None):
     from .meetings.views import bp as meetings_bp
     from .meetings.views import calendar_bp
     from .reports.views import bp as reports_bp
-    from .membership.admin import bp as membership_admin_bp
-    from .membership.views import bp as membership_bp
+    from .membership.views.admin import bp as membership_admin_bp
+    from .membership.views.public import bp as membership_bp
     from .opendata.views import api_bp as opendata_api_bp
     from .opendata.views import bp as opendata_bp
     from .synthesis import translation_views  # noqa: F401 (its routes are on the synthesis blueprint)

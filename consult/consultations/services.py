@@ -16,6 +16,7 @@ from ..audit import services as audit
 from ..database import months_before, utcnow
 from ..extensions import db
 from ..mail import services as mail
+from ..organisations.services import find_or_create_organisation, organisation_by_name
 from ..text import normalise, normalise_name, search_terms
 from ..web import external_url
 from . import uploads, visibility
@@ -166,8 +167,6 @@ def _apply(submission, values):
 
 def _link_organisation(submission, found=None):
     """The shared Organisation of this name (`found` beforehand, found now, or made from the submission's details)."""
-    from ..membership.services import find_or_create_organisation
-
     if found is not None:
         submission.organisation_id = found.id
         return
@@ -193,8 +192,6 @@ def submit(consultation, values, files=(), form_key=None, page_lang="en", draft=
     submission instead of making another (double click, resent POST).
     On SQLite the lookups run in a reading transaction of their own (database.reading_before_writing).
     """
-    from ..membership.services import organisation_by_name
-
     form_key = form_key or new_form_key()
     token = secrets.token_urlsafe(32)
     stored = []

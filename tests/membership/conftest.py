@@ -12,7 +12,7 @@ def today(app):
 
 @pytest.fixture
 def create_organisation(db):
-    from consult.membership import services
+    from consult.organisations import services
 
     def create(name="Réseau des migrants", **fields):
         values = {"name_lang": "fr", "constituency": "migrant_diaspora", "country": "MA",
@@ -27,12 +27,13 @@ def create_organisation(db):
 def create_term(db, create_user, create_organisation, today):
     """A current term (declarations recorded) for a new member, unless told otherwise."""
     from consult.membership import services
+    from consult.organisations.services import organisation_by_name
 
     def create(user=None, organisation=None, seat=1, role="member", starts_on=None, ends_on=None,
                declarations=True, gender=None, phone=None, **user_fields):
         user = user or create_user(**user_fields)
         name = f"Organisation {user.id}"
-        organisation = organisation or services.organisation_by_name(name) or create_organisation(name)
+        organisation = organisation or organisation_by_name(name) or create_organisation(name)
         starts_on = starts_on or today - timedelta(days=100)
         ends_on = ends_on or today + timedelta(days=300)
         declared = min(starts_on, today) if declarations else None
@@ -49,7 +50,7 @@ def create_term(db, create_user, create_organisation, today):
 @pytest.fixture
 def create_call(db):
     from consult.database import utcnow
-    from consult.membership import services
+    from consult.membership import nominations
 
     def create(closes_at=None, status="open", **fields):
         values = {"title": {"ar": "دعوة إلى الترشيح", "en": "Call for nominations", "fr": "Appel à candidatures"},
@@ -58,7 +59,7 @@ def create_call(db):
                   "seats": 2, "timezone": "Asia/Beirut", "status": status,
                   "closes_at": closes_at or utcnow().replace(microsecond=0) + timedelta(days=14)}
         values.update(fields)
-        return services.save_call(**values)
+        return nominations.save_call(**values)
 
     return create
 
