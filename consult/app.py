@@ -19,8 +19,8 @@ from .core.mail import services as mail
 from .main.views import bp as main_bp
 from .meetings.views import bp as meetings_bp
 from .meetings.views import calendar_bp
-from .membership.admin import bp as membership_admin_bp
-from .membership.views import bp as membership_bp
+from .membership.views.admin import bp as membership_admin_bp
+from .membership.views.public import bp as membership_bp
 from .opendata.views import api_bp as opendata_api_bp
 from .opendata.views import bp as opendata_bp
 from .outbox.views import bp as mail_bp

@@ -23,12 +23,12 @@ from .meetings.models import (  # noqa: F401
 )
 from .reports.models import Report, ReportSetup  # noqa: F401
 from .synthesis.models import Chapter, ChapterComment, ChapterTranslation, ChapterVersion, Rapporteur, Translator  # noqa: F401,E501
+from .organisations.models import Organisation  # noqa: F401
 from .membership.models import (  # noqa: F401
     Application,
     GroupSettings,
     MemberProfile,
     NominationCall,
-    Organisation,
     Term,
     TermReminder,
 )

@@ -341,7 +341,7 @@ def world(app, create_consultation, create_user, member, secretariat, report_cal
     from consult.auth import services as accounts
     from consult.meetings import agenda, minutes, rsvp
     from consult.meetings import services as meetings
-    from consult.membership import services as membership
+    from consult.membership import nominations
     from consult.reports import services as reports
 
     canary = report_call.canary  # also in the closed call's confidential submission
@@ -406,7 +406,7 @@ def world(app, create_consultation, create_user, member, secretariat, report_cal
     # The group: the member's term, a nomination call with an application, a draft call.
     term = create_term(user=member)
     call = create_call()
-    application = membership.apply(call, application_form, lang="ar").application
+    application = nominations.apply(call, application_form, lang="ar").application
     draft_nomination_call = create_call(status="draft")
 
     feed_token = meetings.new_feed_token(member)

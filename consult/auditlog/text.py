@@ -6,6 +6,8 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..membership.vocabulary import end_reason_label, role_label
+
 ACTIONS = {
     "submission.received": _l("Submission received"),
     "submission.edited": _l("Changed by the submitter"),
@@ -89,17 +91,10 @@ def _language(code):
 def details(entry):
     """The details of an entry as a short sentence in the reader's language ("" when the action says it all)."""
     from ..consultations.review import FIELD_LABELS
-    from ..membership.forms import END_REASON_LABELS, ROLE_LABELS
     from ..core.web import submission_status_label as status_label
 
     def field_label(code):
         return FIELD_LABELS.get(code, code)
-
-    def role_label(code):
-        return ROLE_LABELS.get(code, code or "—")
-
-    def end_reason_label(code):
-        return END_REASON_LABELS.get(code, code or "—")
 
     details = entry.details or {}
     action = entry.action
@@ -144,10 +139,11 @@ def details(entry):
             ngettext("%(num)d reviewer removed.", "%(num)d reviewers removed.", removed) if removed else "",
         ) if text)
     if action == "term.created":
-        return _("Seat %(seat)s, as %(role)s.", seat=details.get("seat", "—"), role=role_label(details.get("role")))
+        return _("Seat %(seat)s, as %(role)s.", seat=details.get("seat", "—"),
+                 role=role_label(details.get("role"), "—"))
     if action == "term.ended":
         return _("Last day: %(date)s. Reason: %(reason)s.", date=_day(details.get("ended_on")),
-                 reason=end_reason_label(details.get("reason")))
+                 reason=end_reason_label(details.get("reason"), "—"))
     if action == "application.selected" and details.get("term"):
         return _("Term %(id)s added.", id=details["term"])
     if action in ("report.build", "report.publish", "report.unpublish") and details.get("lang"):

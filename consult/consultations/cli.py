@@ -32,7 +32,7 @@ def export_submissions(slug, fmt, audience, output):
 @click.command("purge")
 def purge():
     """Remove personal data past its retention period."""
-    from ..membership.services import purge_applications
+    from ..membership.nominations import purge_applications
     from . import kept, services
 
     months = current_app.config["CONSULT_RETENTION_MONTHS"]

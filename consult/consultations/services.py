@@ -19,6 +19,7 @@ from ..core.security import new_form_key
 from ..core.mail import services as mail
 from ..core.text import normalise, normalise_name, search_terms
 from ..core.web import external_url
+from ..organisations.services import find_or_create_organisation, organisation_by_name
 from ..core import storage
 from . import visibility
 from .models import (
@@ -160,8 +161,6 @@ def _apply(submission, values):
 
 def _link_organisation(submission, found=None):
     """The shared Organisation of this name (`found` beforehand, found now, or made from the submission's details)."""
-    from ..membership.services import find_or_create_organisation
-
     if found is not None:
         submission.organisation_id = found.id
         return
@@ -187,8 +186,6 @@ def submit(consultation, values, files=(), form_key=None, page_lang="en", draft=
     submission instead of making another (double click, resent POST).
     On SQLite the lookups run in a reading transaction of their own (database.reading_before_writing).
     """
-    from ..membership.services import organisation_by_name
-
     form_key = form_key or new_form_key()
     token = secrets.token_urlsafe(32)
     stored = []

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from ..auth import services as accounts
 from ..core.database import utcnow
 from ..core.extensions import db
-from ..membership import services
+from ..membership import nominations, services
 from ..membership.models import Application, NominationCall, Term
+from ..organisations.services import organisation_by_name, save_organisation
 
 # name, language of the name, acronym, constituency, country, countries of work, migrant-led, website
 ORGANISATIONS = (
@@ -78,9 +79,9 @@ def load_membership():
     services.group_settings()
     organisations = []
     for name, lang, acronym, constituency, country, work, migrant_led, website in ORGANISATIONS:
-        organisation = services.organisation_by_name(name)
+        organisation = organisation_by_name(name)
         if organisation is None:
-            organisation = services.save_organisation(
+            organisation = save_organisation(
                 name=name, name_lang=lang, acronym=acronym, constituency=constituency, country=country,
                 countries_of_work=work, migrant_led=migrant_led, website=website, other_names={})
             lines.append(f"created organisation {name}")
@@ -106,7 +107,7 @@ def load_membership():
         lines.append(f"created term on seat {seat} for {email}")
     call = db.session.scalar(select(NominationCall).where(NominationCall.seats == 2, NominationCall.status == "open"))
     if call is None:
-        call = services.save_call(title=CALL["title"], description=CALL["description"], seats=2,
+        call = nominations.save_call(title=CALL["title"], description=CALL["description"], seats=2,
                                   closes_at=utcnow().replace(microsecond=0) + timedelta(days=30),
                                   timezone="Asia/Beirut", status="open")
         lines.append("created an open call for nominations")
@@ -114,6 +115,6 @@ def load_membership():
         exists = db.session.scalar(select(Application.id).where(Application.call_id == call.id,
                                                                 Application.nominee_email == values["nominee_email"]))
         if exists is None:
-            services.apply(call, values, lang=lang, form_key=f"demo-{values['nominee_email']}")
+            nominations.apply(call, values, lang=lang, form_key=f"demo-{values['nominee_email']}")
             lines.append(f"created a nomination of {values['nominee_email']}")
     return lines

@@ -9,12 +9,9 @@ from markupsafe import Markup
 from ..core import reference
 from ..core.charts import labelled_bars
 from ..core.i18n import current_lang, text_direction
-from .forms import GENDER_LABELS, ROLE_LABELS
+from .vocabulary import GENDER_LABELS, OUTSIDE_REGION_LABEL, ROLE_LABELS
 
 COLOURS = ("#1d5c8c", "#2f7d4f", "#8a5a12", "#7a2e5b", "#445566")
-
-OUTSIDE = _l("Outside the Arab region")
-
 
 @dataclass
 class Chart:
@@ -37,7 +34,7 @@ def balance_charts(result):
     lang = current_lang()
     subregion_rows = [(item.label(lang), result.subregion.get(item.code, 0)) for item in reference.BALANCE_SUBREGIONS]
     if result.subregion.get("outside"):
-        subregion_rows.append((str(OUTSIDE), result.subregion["outside"]))
+        subregion_rows.append((str(OUTSIDE_REGION_LABEL), result.subregion["outside"]))
     constituency_rows = [(item.label(lang), result.constituency[item.code])
                          for item in reference.CONSTITUENCIES if result.constituency.get(item.code)]
     # By name in the reader's language, as on every form (reference.collation_key); outside the region last.
@@ -49,7 +46,7 @@ def balance_charts(result):
             outside += count
     country_rows.sort(key=lambda row: reference.collation_key(row[0]))
     if outside:
-        country_rows.append((str(OUTSIDE), outside))
+        country_rows.append((str(OUTSIDE_REGION_LABEL), outside))
     specs = (
         ("gender", _l("By gender"), [(str(GENDER_LABELS[code]), count) for code, count in result.gender.items()]),
         ("subregion", _l("By subregion"), subregion_rows),

@@ -1,27 +1,23 @@
-"""Forms of the group's pages: organisations, terms, settings, calls for nominations and the public application."""
+"""Forms of the group's pages: terms, settings, calls for nominations and the public application."""
 from datetime import timezone
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext_l
 from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, HiddenField, IntegerField, RadioField,
-                     SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, URLField)
+                     SelectField, StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, URL, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..core import reference
 from ..core.forms import DATETIME_FORMATS, DATETIME_MESSAGE, ConsultForm, offered_zones
-from ..core.i18n import LANGUAGE_NAMES, LANGUAGES, current_lang, zone_label
+from ..core.i18n import LANGUAGE_NAMES, LANGUAGES, zone_label
+from ..organisations.forms import OrganisationFieldsMixin
 from ..core.text import normalise_name
-from .models import GENDERS, GROUP_ROLES
+from .vocabulary import CALL_STATUS_LABELS, END_REASON_LABELS, GENDER_LABELS, ROLE_LABELS
 
-OUTSIDE_REGION = "other"
 TEXT_LIMIT = 4000
 DATE_MESSAGE = _l("Please enter a date such as 2026-12-01.")
 
-ROLE_LABELS = {"chair": _l("Chair"), "co_chair": _l("Co-chair"), "member": _l("Member"), "alternate": _l("Alternate")}
-GENDER_LABELS = {"female": _l("Woman"), "male": _l("Man"), "other": _l("Another gender"),
-                 "undisclosed": _l("Prefers not to say"), "unstated": _l("Not stated")}
 # The gender fields start with no answer (stored as "unstated"); "Prefers not to say" is an answer.
 GENDER_CHOICES = [SelectChoice("", _l("No answer")),
                   *(SelectChoice(code, GENDER_LABELS[code]) for code in ("female", "male", "other", "undisclosed"))]
@@ -35,72 +31,10 @@ def gender_value(field):
 def gender_data(code):
     """A stored gender as the form shows it: no answer for "unstated"."""
     return "" if code in (None, "unstated") else code
-END_REASON_LABELS = {"resigned": _l("Resigned"), "other": _l("Other reason")}
-STATUS_LABELS = {"current": _l("Current"), "upcoming": _l("Starts later"),
-                 "waiting": _l("Waiting for the declarations"), "past": _l("Past")}
-APPLICATION_STATUS_LABELS = {"received": _l("Received"), "shortlisted": _l("Shortlisted"),
-                             "selected": _l("Selected"), "declined": pgettext_l("nomination", "Declined")}
-CALL_STATUS_LABELS = {"draft": _l("Draft: only the secretariat sees it"),
-                      "open": _l("Open: published, takes nominations until the deadline"),
-                      "closed": _l("Closed: takes nothing")}
 
 
 def _choices(labels):
     return [SelectChoice(value, label) for value, label in labels.items()]
-
-
-def country_choices(lang):
-    return [SelectChoice("", _l("Choose…"))] + [
-        SelectChoice(code, label) for code, label in reference.choices(reference.COUNTRIES, lang)
-    ] + [SelectChoice(OUTSIDE_REGION, _l("Outside the Arab region"))]
-
-
-class OrganisationFieldsMixin:
-    """Fields that describe an organisation; choices set in the page's language by `_set_choices`."""
-
-    constituency = SelectField(_l("Constituency"), validators=[DataRequired()])
-    country = SelectField(_l("Country where it is registered"), validators=[DataRequired()])
-    countries_of_work = SelectMultipleField(_l("Countries where it works"), validators=[Optional()])
-    website = URLField(_l("Website (optional)"), validators=[Optional(), URL(message=_l("Please enter a web address such as https://example.org.")), Length(max=300)])
-    migrant_led = BooleanField(_l("Led by migrants or the diaspora"))
-
-    def _set_choices(self):
-        lang = current_lang()
-        self.constituency.choices = [SelectChoice("", _l("Choose…"))] + [
-            SelectChoice(code, label) for code, label in reference.choices(reference.CONSTITUENCIES, lang)]
-        self.country.choices = country_choices(lang)
-        self.countries_of_work.choices = [SelectChoice(code, label)
-                                          for code, label in reference.choices(reference.AREAS, lang)]
-
-
-class OrganisationForm(OrganisationFieldsMixin, ConsultForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
-    name_lang = SelectField(_l("Language of this name"), choices=[SelectChoice(c, LANGUAGE_NAMES[c]) for c in LANGUAGES])
-    name_ar = StringField(_l("Name in Arabic (optional)"), validators=[Optional(), Length(max=300)])
-    name_en = StringField(_l("Name in English (optional)"), validators=[Optional(), Length(max=300)])
-    name_fr = StringField(_l("Name in French (optional)"), validators=[Optional(), Length(max=300)])
-    acronym = StringField(_l("Acronym (optional)"), validators=[Optional(), Length(max=30)])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._set_choices()
-
-    @classmethod
-    def data_from(cls, organisation):
-        data = {name: getattr(organisation, name) for name in
-                ("name", "name_lang", "acronym", "constituency", "country", "countries_of_work", "website", "migrant_led")}
-        for lang in LANGUAGES:
-            data[f"name_{lang}"] = (organisation.other_names or {}).get(lang, "")
-        return data
-
-    def values(self):
-        return {
-            "name": self.name.data, "name_lang": self.name_lang.data,
-            "other_names": {lang: getattr(self, f"name_{lang}").data or "" for lang in LANGUAGES},
-            "acronym": self.acronym.data or "", "constituency": self.constituency.data, "country": self.country.data,
-            "countries_of_work": list(self.countries_of_work.data or []), "website": self.website.data or "",
-            "migrant_led": bool(self.migrant_led.data),
-        }
 
 
 class TermFieldsMixin:

@@ -1,4 +1,4 @@
-"""Organisations, the group's members (profiles and terms on seats), its settings, calls for nominations."""
+"""The group's members (profiles and terms on seats), its settings, calls for nominations."""
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.database import UTCDateTime, utcnow
 from ..core.extensions import db
+from ..organisations.models import LANGS, Organisation
 
 GROUP_ROLES = ("chair", "co_chair", "member", "alternate")
 # "undisclosed": the person prefers not to say; "unstated": nobody answered.
@@ -13,46 +14,11 @@ GENDERS = ("female", "male", "other", "undisclosed", "unstated")
 END_REASONS = ("resigned", "other")
 APPLICATION_STATUSES = ("received", "shortlisted", "selected", "declined")
 CALL_STATUSES = ("draft", "open", "closed")
-LANGS = ("ar", "en", "fr")
 REMINDER_DAYS = (60, 30, 7)
 
 
 def _in(column, values):
     return column + " IN (" + ", ".join(f"'{v}'" for v in values) + ")"
-
-
-class Organisation(db.Model):
-    """An organisation, shared by membership and submissions; one per normalised name."""
-
-    __tablename__ = "organisations"
-    __table_args__ = (CheckConstraint(_in("name_lang", LANGS), name="name_lang"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(300))
-    # normalise_name(name): no two organisations share it.
-    name_key: Mapped[str] = mapped_column(String(300), unique=True)
-    name_lang: Mapped[str] = mapped_column(String(2), default="en")
-    # Optional names in the other languages: {"ar": ..., "fr": ...}.
-    other_names: Mapped[dict] = mapped_column(JSON, default=dict)
-    acronym: Mapped[str] = mapped_column(String(30), default="")
-    constituency: Mapped[str] = mapped_column(String(30), default="other")
-    # One of the 22 states, "other" (outside the region) or "" (unknown).
-    country: Mapped[str] = mapped_column(String(10), default="")
-    countries_of_work: Mapped[list] = mapped_column(JSON, default=list)
-    website: Mapped[str] = mapped_column(String(300), default="")
-    migrant_led: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-    def name_in(self, lang):
-        """(name, its language): the name in `lang` if there is one, else the main name."""
-        if lang == self.name_lang:
-            return self.name, self.name_lang
-        other = (self.other_names or {}).get(lang)
-        return (other, lang) if other else (self.name, self.name_lang)
-
-    def __repr__(self):
-        return f"<Organisation {self.id}>"
 
 
 class MemberProfile(db.Model):
@@ -103,7 +69,7 @@ class Term(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     user = relationship("User", lazy="joined", innerjoin=True)
-    organisation = relationship("Organisation", lazy="joined", innerjoin=True)
+    organisation = relationship(Organisation, lazy="joined", innerjoin=True)
 
     @property
     def last_day(self):
@@ -218,7 +184,7 @@ class Application(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     call = relationship("NominationCall", lazy="joined", innerjoin=True)
-    organisation = relationship("Organisation", lazy="joined", innerjoin=True)
+    organisation = relationship(Organisation, lazy="joined", innerjoin=True)
 
     def __repr__(self):
         return f"<Application {self.id}>"

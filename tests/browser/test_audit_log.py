@@ -6,7 +6,9 @@ from datetime import timedelta
 import pytest
 
 from consult.consultations import services as consultations
+from consult.membership import nominations
 from consult.membership import services as membership
+from consult.organisations.services import save_organisation
 from tests.browser.test_journeys import check, sign_in
 from tests.helpers import SUBMISSION_FORM
 
@@ -23,14 +25,14 @@ def test_every_audit_entry_is_a_sentence_in_the_readers_language(new_page, creat
     consultations.set_status(submission, "excluded", staff, reason="Off topic")
     consultations.assign_reviewers(consultation, [reviewer.id], staff)
     today = membership.today()
-    organisation = membership.save_organisation(name="Réseau audit", name_lang="fr", constituency="civil_society",
+    organisation = save_organisation(name="Réseau audit", name_lang="fr", constituency="civil_society",
                                                 country="MA", countries_of_work=["MA"], other_names={},
                                                 acronym="", website="", migrant_led=False)
     term = membership.add_term(reviewer, organisation, seat=1, role="member", starts_on=today - timedelta(days=5),
                                ends_on=today + timedelta(days=300), actor=staff)
     membership.update_term(term, actor=staff, seat=2, tor_accepted_on=today - timedelta(days=5))
     membership.end_term(term, today, "resigned", actor=staff)
-    membership.save_call(title={"en": "Call for nominations"}, description={"en": "Members wanted."}, seats=2,
+    nominations.save_call(title={"en": "Call for nominations"}, description={"en": "Members wanted."}, seats=2,
                          timezone="Asia/Beirut", status="open", closes_at=membership.utcnow() + timedelta(days=9),
                          actor=staff)
     email = staff.email

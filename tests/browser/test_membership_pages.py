@@ -6,13 +6,14 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from consult.core.database import utcnow
-from consult.membership import services
+from consult.membership import nominations, services
 from consult.membership.models import Application
+from consult.organisations.services import save_organisation
 from tests.browser.test_journeys import check, sign_in
 
 
 def test_a_nominees_gender_left_alone_is_not_stated(new_page, create_user, db, blocked_requests, console_errors):
-    call = services.save_call(title={"en": "Call for nominations"}, description={"en": "We look for members."},
+    call = nominations.save_call(title={"en": "Call for nominations"}, description={"en": "We look for members."},
                               seats=2, timezone="Asia/Beirut", status="open",
                               closes_at=utcnow().replace(microsecond=0) + timedelta(days=14))
     call_id = call.id
@@ -46,7 +47,7 @@ def test_a_nominees_gender_left_alone_is_not_stated(new_page, create_user, db, b
 
     # Selected without a gender: the balance page counts her under "Not stated".
     today = services.today()
-    services.select_nominee(db.session.get(Application, application_id), seat=1, role="member",
+    nominations.select_nominee(db.session.get(Application, application_id), seat=1, role="member",
                             starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=300))
     term = services.all_terms()[0]
     services.update_term(term, tor_accepted_on=today - timedelta(days=1), coi_declared_on=today - timedelta(days=1))
@@ -62,14 +63,14 @@ def test_a_nominees_gender_left_alone_is_not_stated(new_page, create_user, db, b
 
 def test_one_label_per_subregion_and_countries_in_one_order(new_page, create_user, db, blocked_requests,
                                                             console_errors):
-    call = services.save_call(title={"ar": "دعوة إلى الترشيح"}, description={"ar": "نبحث عن أعضاء جدد."},
+    call = nominations.save_call(title={"ar": "دعوة إلى الترشيح"}, description={"ar": "نبحث عن أعضاء جدد."},
                               seats=2, timezone="Asia/Beirut", status="open",
                               closes_at=utcnow().replace(microsecond=0) + timedelta(days=14))
     call_id = call.id
     today = services.today()
     for seat, (country, name) in enumerate((("YE", "Yemen org"), ("TN", "Tunisia org"), ("QA", "Qatar org")), 1):
         user = create_user(email=f"seat{seat}@example.org")
-        organisation = services.save_organisation(name=name, name_lang="en", constituency="civil_society",
+        organisation = save_organisation(name=name, name_lang="en", constituency="civil_society",
                                                   country=country, countries_of_work=[country], other_names={},
                                                   acronym="", website="", migrant_led=False)
         services.add_term(user, organisation, seat=seat, role="member", starts_on=today - timedelta(days=10),

@@ -46,11 +46,11 @@ def test_every_route_is_in_the_table(app):
 
 @pytest.fixture
 def objects(create_term, create_call, create_organisation, application_form):
-    from consult.membership import services
+    from consult.membership import nominations
 
     term = create_term(email="held@example.org")
     call = create_call()
-    application = services.apply(call, application_form, lang="ar").application
+    application = nominations.apply(call, application_form, lang="ar").application
     return {"term_id": term.id, "call_id": call.id, "organisation_id": term.organisation_id,
             "application_id": application.id, "fmt": "csv"}
 
@@ -82,7 +82,7 @@ def test_role_checks_on_every_membership_route(app, client, member, secretariat,
 
 def test_posts_are_refused_the_same_way(app, client, member, objects, create_call):
     """A member's or a stranger's POST to a secretariat form changes nothing."""
-    from consult.membership import services
+    from consult.membership import nominations, services
 
     member_client = login(app.test_client(), member.email)
     token = csrf_token(member_client.get("/en/group/my-listing").get_data(as_text=True))
@@ -92,5 +92,5 @@ def test_posts_are_refused_the_same_way(app, client, member, objects, create_cal
     anonymous = client.post(f"/en/group/manage/terms/{objects['term_id']}/end",
                             data={"ended_on": "2026-01-01", "reason": "resigned"})
     assert anonymous.status_code in (302, 400)
-    assert services.get_application(objects["application_id"]).status == "received"
+    assert nominations.get_application(objects["application_id"]).status == "received"
     assert services.get_term(objects["term_id"]).ended_on is None

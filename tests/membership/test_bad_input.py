@@ -31,11 +31,11 @@ APPLICATION_TEXT = ("org_name", "contact_name", "nominee_name", "nominee_phone",
 @example(case=case({"org_name": "\u202eevil.pdf\u202c"}), lang="en")                  # bidi overrides are dropped
 def test_nomination_form(app, db, page_token, create_call, secretariat_reader, case, lang):
     changes, csrf, encoding = case["changes"], case["csrf"], case["encoding"]
-    from consult.membership import services as membership
+    from consult.membership import nominations
     from consult.membership.models import Application
 
     fresh_example()
-    call = next(iter(membership.list_calls()), None) or create_call()
+    call = next(iter(nominations.list_calls()), None) or create_call()
     url = f"/{lang}/group/nominations/{call.id}/apply"
     client, token, other = page_token(url)
     data = apply_overrides({**ARABIC_APPLICATION, "nominee_email": f"{secrets.token_hex(6)}@example.org",

@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 
 from consult.core.extensions import db as _db
-from consult.membership import services
+from consult.membership import nominations, roster, services
 from consult.membership.models import Application, Term
 
 
@@ -15,10 +15,10 @@ def test_demo_group(app):
     assert sum(term.status(on) == "past" for term in services.all_terms()) == 3
     assert "member@example.org" in {term.user.email for term in current}
     assert {term.role for term in current} == {"chair", "co_chair", "member", "alternate"}
-    result = services.balance(on)
+    result = roster.balance(on)
     assert all(result.subregion[code] for code in ("maghreb", "mashreq", "gcc", "ldc"))
     assert len(result.constituency) >= 5 and result.gender["female"] >= 4
-    [call] = services.open_calls()
+    [call] = nominations.open_calls()
     assert _db.session.scalar(select(func.count()).select_from(Application)) == 2
     terms = _db.session.scalar(select(func.count()).select_from(Term))
     assert runner.invoke(args=["consult", "demo"]).exit_code == 0

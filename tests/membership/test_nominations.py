@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 
 from consult.core.database import utcnow
 from consult.core.extensions import db as _db
-from consult.membership import services
-from consult.membership.models import Application, Organisation, Term
+from consult.membership import nominations, services
+from consult.membership.models import Application, Term
+from consult.organisations.models import Organisation
 from tests.helpers import csrf_token, login, post_form
 
 AR_SIGNATURE = "أمانة الفريق الاستشاري لأصحاب المصلحة المعني بالهجرة، المنطقة العربية"
@@ -42,7 +43,7 @@ def test_a_nomination_in_arabic_end_to_end(app, client, smtp, secretariat_client
     page_url = f"/en/group/nominations/applications/{application.id}"
     response = post_form(secretariat_client, page_url, {"action": "shortlist"})
     assert response.status_code == 302
-    assert services.get_application(application.id).status == "shortlisted"
+    assert nominations.get_application(application.id).status == "shortlisted"
     start, end = today + timedelta(days=10), today + timedelta(days=10 + 730)
     response = post_form(secretariat_client, page_url, {"action": "select", "role": "member", "seat": "3",
                                                         "starts_on": start.isoformat(), "ends_on": end.isoformat(),
@@ -50,7 +51,7 @@ def test_a_nomination_in_arabic_end_to_end(app, client, smtp, secretariat_client
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
 
     # 3. The member account and the term (waiting for the declarations).
-    application = services.get_application(application.id)
+    application = nominations.get_application(application.id)
     assert application.status == "selected"
     term = _db.session.get(Term, application.term_id)
     assert term.user.email == "laila@example.org" and term.user.role == "member" and term.user.locale == "ar"
@@ -76,7 +77,7 @@ def test_a_nomination_in_arabic_end_to_end(app, client, smtp, secretariat_client
     # A second decision is refused: nothing changes, no new mail.
     response = post_form(secretariat_client, page_url, {"action": "decline", "reason": "No."})
     assert response.status_code == 200 or response.status_code == 400
-    assert services.get_application(application.id).status == "selected"
+    assert nominations.get_application(application.id).status == "selected"
     assert len(smtp.messages) == 3
 
 
@@ -92,7 +93,7 @@ def test_declined_applicant_is_told_in_their_language(app, client, smtp, secreta
     # No reason: a form error, nothing decided, nothing sent.
     response = post_form(secretariat_client, url, {"action": "decline", "reason": "  "})
     assert response.status_code == 400
-    assert services.get_application(application.id).status == "received"
+    assert nominations.get_application(application.id).status == "received"
     assert len(smtp.messages) == 1
     response = post_form(secretariat_client, url, {"action": "decline", "reason": "Les sièges sont pourvus."})
     assert response.status_code == 302
@@ -159,13 +160,13 @@ def test_selection_that_breaks_a_rule_saves_nothing(app, smtp, secretariat_clien
                                                     application_form, today):
     create_term(seat=3, email="holder@example.org")
     call = create_call()
-    application = services.apply(call, application_form, lang="ar").application
+    application = nominations.apply(call, application_form, lang="ar").application
     response = post_form(secretariat_client, f"/en/group/nominations/applications/{application.id}",
                          {"action": "select", "role": "member", "seat": "3",
                           "starts_on": today.isoformat(), "ends_on": (today + timedelta(days=30)).isoformat()})
     assert response.status_code == 400
     assert "already held" in response.get_data(as_text=True)
-    assert services.get_application(application.id).status == "received"
+    assert nominations.get_application(application.id).status == "received"
     from consult.auth.services import find_user
 
     assert find_user("laila@example.org") is None
@@ -180,7 +181,8 @@ def test_declining_an_application_is_not_worded_as_declining_a_meeting(app):
     from flask_babel import force_locale
 
     from consult.meetings.forms import ANSWER_BUTTONS
-    from consult.membership.forms import APPLICATION_STATUS_LABELS, DecisionForm
+    from consult.membership.forms import DecisionForm
+    from consult.membership.vocabulary import APPLICATION_STATUS_LABELS
 
     with app.test_request_context("/ar/"):
         for lang in ("ar", "fr"):
@@ -204,9 +206,9 @@ def test_purge_removes_nominations_personal_data_after_the_retention_period(app,
     for name, call in (("old", old_call), ("recent", recent_call)):
         for n in range(2):
             values = {**application_form, "nominee_email": f"{name}{n}@example.org", "nominee_name": f"PLANTED-{name}-{n}"}
-            made[(name, n)] = services.apply(call, values, lang="ar").application.id
-    services.save_call(old_call, closes_at=utcnow() - timedelta(days=25 * 30.5))
-    services.save_call(recent_call, closes_at=utcnow() - timedelta(days=23 * 30.5))
+            made[(name, n)] = nominations.apply(call, values, lang="ar").application.id
+    nominations.save_call(old_call, closes_at=utcnow() - timedelta(days=25 * 30.5))
+    nominations.save_call(recent_call, closes_at=utcnow() - timedelta(days=23 * 30.5))
 
     result = app.test_cli_runner().invoke(args=["consult", "purge"])
     assert result.exit_code == 0, result.output

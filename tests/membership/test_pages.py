@@ -5,7 +5,7 @@ import json
 from datetime import timedelta
 
 from consult.core.extensions import db as _db
-from consult.membership import services
+from consult.membership import nominations, services
 from tests.helpers import login, post_form
 
 
@@ -93,7 +93,7 @@ def test_secretariat_opens_a_call_for_nominations(secretariat_client, client):
         "title_ar": "دعوة", "title_en": "", "title_fr": "", "seats": "2", "closes_at": "2099-12-01T23:59",
         "timezone": "Asia/Beirut", "status": "open"})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    [call] = services.list_calls()
+    [call] = nominations.list_calls()
     assert call.is_accepting()
     assert "دعوة" in client.get("/en/group/").get_data(as_text=True)
     response = post_form(secretariat_client, "/en/group/nominations/new", {

@@ -8,10 +8,11 @@ from sqlalchemy import func, select
 
 from consult.core.extensions import db as _db
 from consult.core.mail.models import OutboxMessage
-from consult.membership import services
-from consult.membership.models import Organisation, Term, TermReminder
+from consult.membership import roster, services
+from consult.membership.models import Term, TermReminder
+from consult.organisations import services as organisations
+from consult.organisations.models import Organisation
 from consult.core.text import normalise_name
-from tests.helpers import post_form
 
 
 @pytest.mark.parametrize("one, other", [
@@ -29,15 +30,15 @@ def test_names_are_normalised(one, other):
 
 def test_no_two_organisations_share_a_normalised_name(create_organisation):
     first = create_organisation("الجمعية التونسية للمهاجرين")
-    with pytest.raises(services.MembershipError) as error:
+    with pytest.raises(organisations.OrganisationError) as error:
         create_organisation("الجمعيه  التونسيه للمهاجرين")
     assert error.value.code == "duplicate"
-    assert services.find_or_create_organisation("الجمعيه التونسيه للمهاجرين").id == first.id
+    assert organisations.find_or_create_organisation("الجمعيه التونسيه للمهاجرين").id == first.id
     assert _db.session.scalar(select(func.count()).select_from(Organisation)) == 1
     # Renaming keeps its own key; renaming onto another's name is refused.
     second = create_organisation("Gulf Forum")
-    with pytest.raises(services.MembershipError):
-        services.save_organisation(second, name="الجمعية التونسية للمهاجرين")
+    with pytest.raises(organisations.OrganisationError):
+        organisations.save_organisation(second, name="الجمعية التونسية للمهاجرين")
 
 
 def test_duplicate_organisation_is_a_form_error(secretariat_client, create_organisation):
@@ -143,7 +144,7 @@ def test_balance_and_its_warnings(create_term, create_organisation, today):
     create_term(seat=2, organisation=jordan, gender="male", email="m1@example.org")
     create_term(seat=3, organisation=jordan, gender="male", email="m2@example.org",
                 ends_on=today + timedelta(days=20))
-    result = services.balance(today)
+    result = roster.balance(today)
     assert result.total == 3
     assert result.gender["female"] == 1 and result.gender["male"] == 2
     assert result.subregion["maghreb"] == 1 and result.subregion["mashreq"] == 2 and result.subregion["gcc"] == 0
@@ -153,7 +154,7 @@ def test_balance_and_its_warnings(create_term, create_organisation, today):
     assert [d["days"] for c, d in result.warnings if c == "ending"] == [20]
     # The secretariat turns warnings off or changes them.
     services.save_settings(min_women_percent=30, warn_empty_subregion=False, warn_ending_days=10, seats=3)
-    result = services.balance(today)
+    result = roster.balance(today)
     assert result.warnings == []
 
 

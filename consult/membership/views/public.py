@@ -3,13 +3,17 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core import reference
-from ..auth.access import login_required
-from ..core.extensions import limiter
-from ..core.i18n import current_lang
-from ..core.web import render_form
-from . import services
-from .forms import ApplicationForm, HideNameForm
+from ...core import reference
+from ...auth.access import login_required
+from ...core.security import new_form_key
+from ...core.extensions import limiter
+from ...core.i18n import current_lang
+from ...core.web import render_form
+from .. import nominations, services
+from ..forms import ApplicationForm, HideNameForm
+from ..roster import public_roster
+from ..vocabulary import (OUTSIDE_REGION, OUTSIDE_REGION_LABEL, application_status_label, end_reason_label,
+                          gender_label, role_label, term_status_label)
 
 bp = Blueprint("membership", __name__)
 
@@ -23,12 +27,10 @@ def _label(lookup, code):
 
 def helpers():
     """Labels for codes, in the page's language, for the group's templates."""
-    from .forms import (APPLICATION_STATUS_LABELS, END_REASON_LABELS, GENDER_LABELS, OUTSIDE_REGION, ROLE_LABELS,
-                        STATUS_LABELS)
 
     def area_label(code):
         if code == OUTSIDE_REGION:
-            return _("Outside the Arab region")
+            return str(OUTSIDE_REGION_LABEL)
         return _label(reference.area, code) or code
 
     def subregion_label(code):
@@ -37,18 +39,18 @@ def helpers():
 
     def balance_subregion_label(code):
         item = next((i for i in reference.BALANCE_SUBREGIONS if i.code == code), None)
-        return item.label(current_lang()) if item else _("Outside the Arab region")
+        return item.label(current_lang()) if item else str(OUTSIDE_REGION_LABEL)
 
     return {
         "area_label": area_label,
         "balance_subregion_label": balance_subregion_label,
         "subregion_label": subregion_label,
         "constituency_label": lambda code: _label(reference.constituency, code) or code,
-        "role_label": lambda code: ROLE_LABELS.get(code, code),
-        "gender_label": lambda code: GENDER_LABELS.get(code, code),
-        "end_reason_label": lambda code: END_REASON_LABELS.get(code, code or ""),
-        "term_status_label": lambda code: STATUS_LABELS.get(code, code),
-        "application_status_label": lambda code: APPLICATION_STATUS_LABELS.get(code, code),
+        "role_label": role_label,
+        "gender_label": gender_label,
+        "end_reason_label": end_reason_label,
+        "term_status_label": term_status_label,
+        "application_status_label": application_status_label,
         "organisation_name": lambda org: org.name_in(current_lang()),
     }
 
@@ -71,8 +73,8 @@ def area_groups():
 @bp.route("/group/")
 def roster():
     """The public roster: names (unless hidden), organisations, countries, roles. Never contacts or gender."""
-    return render_template("membership/roster.html", entries=services.public_roster(),
-                           calls=services.open_calls())
+    return render_template("membership/roster.html", entries=public_roster(),
+                           calls=nominations.open_calls())
 
 
 @bp.route("/group/directory")
@@ -99,7 +101,7 @@ def my_listing():
 
 def _public_call_or_404(call_id):
     try:
-        return services.get_call(call_id, public=True)
+        return nominations.get_call(call_id, public=True)
     except services.NotFound:
         abort(404)
 
@@ -112,10 +114,10 @@ def apply(call_id):
         return render_template("membership/call_closed.html", call=call), 200 if request.method == "GET" else 409
     form = ApplicationForm()
     if request.method == "GET":
-        form.form_key.data = services.new_form_key()
+        form.form_key.data = new_form_key()
     if form.validate_on_submit():
         try:
-            result = services.apply(call, form.values(), lang=current_lang(), form_key=form.form_key.data or None)
+            result = nominations.apply(call, form.values(), lang=current_lang(), form_key=form.form_key.data or None)
         except services.ClosedError:
             return render_template("membership/call_closed.html", call=call), 409
         except services.MembershipError:

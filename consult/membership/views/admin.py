@@ -4,13 +4,17 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.access import secretariat_required
-from ..core.extensions import db
-from ..core.web import render_form
-from . import charts, services
-from .forms import (CallForm, DecisionForm, EndTermForm, NewTermForm, OrganisationForm, SettingsForm, TermForm,
-                    gender_data, gender_value)
-from .views import area_groups, helpers
+from ...auth import services as accounts
+from ...auth.access import secretariat_required
+from ...auth.models import User
+from ...core.extensions import db
+from ...core.i18n import today
+from ...organisations import services as organisation_services
+from ...organisations.forms import OrganisationForm
+from ...core.web import render_form
+from .. import charts, nominations, roster, services
+from ..forms import CallForm, DecisionForm, EndTermForm, NewTermForm, SettingsForm, TermForm, gender_data, gender_value
+from .public import area_groups, helpers
 
 bp = Blueprint("membership_admin", __name__)
 bp.context_processor(helpers)
@@ -56,10 +60,10 @@ def _actor():
 @bp.route("/group/manage")
 @secretariat_required
 def manage():
-    on = services.today()
+    on = today()
     terms = [t for t in services.all_terms() if t.status(on) != "past"]
     profiles = services.profiles_for([t.user_id for t in terms])
-    result = services.balance(on)
+    result = roster.balance(on)
     return render_template("membership/admin/manage.html", terms=terms, profiles=profiles, today=on,
                            warnings=result.warnings, settings=services.group_settings())
 
@@ -67,27 +71,27 @@ def manage():
 @bp.route("/group/manage/history")
 @secretariat_required
 def history():
-    return render_template("membership/admin/history.html", terms=services.all_terms(), today=services.today())
+    return render_template("membership/admin/history.html", terms=services.all_terms(), today=today())
 
 
 @bp.route("/group/manage/terms/new", methods=["GET", "POST"])
 @secretariat_required
 def term_new():
-    organisations = services.list_organisations()
+    organisations = organisation_services.list_organisations()
     form = NewTermForm(organisations=organisations, users=services.member_users())
     if request.method == "GET" and request.args.get("organisation", "").isdigit():
         form.organisation_id.data = int(request.args["organisation"])
     if form.validate_on_submit():
         try:
             if form.user_id.data:
-                user = db.session.get(services.User, form.user_id.data)
+                user = db.session.get(User, form.user_id.data)
                 new_account = False
             else:
-                new_account = services.accounts.find_user(form.email.data) is None
+                new_account = accounts.find_user(form.email.data) is None
                 user = services.account_for(form.email.data, form.name.data, form.locale.data)
             profile = services.profile_of(user)
             profile.gender, profile.phone = gender_value(form.gender), (form.phone.data or "").strip()
-            organisation = db.session.get(services.Organisation, form.organisation_id.data)
+            organisation = organisation_services.get_organisation(form.organisation_id.data)
             term = services.add_term(user, organisation, actor=_actor(), commit=False, **form.term_values())
             if new_account:
                 services.send_invitation(user)
@@ -108,7 +112,7 @@ def term_new():
 def term_edit(term_id):
     term = _or_404(services.get_term, term_id)
     profile = services.profile_of(term.user)
-    organisations = services.list_organisations()
+    organisations = organisation_services.list_organisations()
     if request.method == "GET":
         data = {name: getattr(term, name) for name in services.TERM_FIELDS}
         data.update(gender=gender_data(profile.gender), phone=profile.phone)
@@ -133,7 +137,7 @@ def term_end(term_id):
     term = _or_404(services.get_term, term_id)
     form = EndTermForm()
     if request.method == "GET":
-        form.ended_on.data = services.today()
+        form.ended_on.data = today()
     if form.validate_on_submit():
         try:
             services.end_term(term, form.ended_on.data, form.reason.data, form.note.data, actor=_actor())
@@ -162,7 +166,7 @@ def settings():
 @bp.route("/group/manage/roster.<any(csv, json):fmt>")
 @secretariat_required
 def export(fmt):
-    data, filename, mimetype, _count = services.export_roster(fmt)
+    data, filename, mimetype, _count = roster.export_roster(fmt)
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     # Contact details and gender: never kept by a cache.
@@ -175,7 +179,7 @@ def export(fmt):
 @bp.route("/group/balance")
 @secretariat_required
 def balance():
-    result = services.balance()
+    result = roster.balance()
     return render_template("membership/admin/balance.html", result=result, charts=charts.balance_charts(result),
                            settings=services.group_settings())
 
@@ -185,7 +189,8 @@ def balance():
 @bp.route("/group/organisations")
 @secretariat_required
 def organisations():
-    return render_template("membership/admin/organisations.html", organisations=services.list_organisations())
+    return render_template("membership/admin/organisations.html",
+                           organisations=organisation_services.list_organisations())
 
 
 def _organisation_page(organisation):
@@ -195,8 +200,8 @@ def _organisation_page(organisation):
         form = OrganisationForm()
     if form.validate_on_submit():
         try:
-            services.save_organisation(organisation, **form.values())
-        except services.MembershipError as error:
+            organisation_services.save_organisation(organisation, **form.values())
+        except organisation_services.OrganisationError as error:
             form.name.errors.append(error_message(error))
         else:
             flash(_("The organisation is saved."), "success")
@@ -214,7 +219,7 @@ def organisation_new():
 @bp.route("/group/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
 @secretariat_required
 def organisation_edit(organisation_id):
-    organisation = db.session.get(services.Organisation, organisation_id) or abort(404)
+    organisation = organisation_services.get_organisation(organisation_id) or abort(404)
     return _organisation_page(organisation)
 
 
@@ -223,7 +228,7 @@ def organisation_edit(organisation_id):
 @bp.route("/group/nominations/")
 @secretariat_required
 def calls():
-    return render_template("membership/admin/calls.html", calls=services.list_calls())
+    return render_template("membership/admin/calls.html", calls=nominations.list_calls())
 
 
 def _call_page(call):
@@ -235,7 +240,7 @@ def _call_page(call):
         form.status.data, form.seats.data = "open", 1
         form.timezone.data = "Asia/Beirut"
     if form.validate_on_submit():
-        call = services.save_call(call, actor=_actor(), **form.values())
+        call = nominations.save_call(call, actor=_actor(), **form.values())
         flash(_("The call for nominations is saved."), "success")
         return redirect(url_for(".call_show", call_id=call.id))
     return render_form("membership/admin/call_edit.html", form, call=call)
@@ -250,34 +255,34 @@ def call_new():
 @bp.route("/group/nominations/<int:call_id>/edit", methods=["GET", "POST"])
 @secretariat_required
 def call_edit(call_id):
-    return _call_page(_or_404(services.get_call, call_id))
+    return _call_page(_or_404(nominations.get_call, call_id))
 
 
 @bp.route("/group/nominations/<int:call_id>/")
 @secretariat_required
 def call_show(call_id):
-    call = _or_404(services.get_call, call_id)
+    call = _or_404(nominations.get_call, call_id)
     return render_template("membership/admin/call_show.html", call=call,
-                           applications=services.applications_of(call))
+                           applications=nominations.applications_of(call))
 
 
 @bp.route("/group/nominations/applications/<int:application_id>", methods=["GET", "POST"])
 @secretariat_required
 def application(application_id):
-    item = _or_404(services.get_application, application_id)
+    item = _or_404(nominations.get_application, application_id)
     form = DecisionForm()
     if request.method == "GET":
         form.role.data = "member"
     if form.validate_on_submit():
         try:
             if form.action.data == "shortlist":
-                services.shortlist(item, actor=_actor())
+                nominations.shortlist(item, actor=_actor())
                 flash(_("The application is shortlisted."), "success")
             elif form.action.data == "decline":
-                services.decline(item, form.reason.data, actor=_actor())
+                nominations.decline(item, form.reason.data, actor=_actor())
                 flash(_("The application is declined; the applicant has been told."), "success")
             else:
-                services.select_nominee(item, seat=form.seat.data, role=form.role.data,
+                nominations.select_nominee(item, seat=form.seat.data, role=form.role.data,
                                         starts_on=form.starts_on.data, ends_on=form.ends_on.data,
                                         reason=form.reason.data, actor=_actor())
                 flash(_("The nominee is selected: their account is made and the invitation sent."), "success")

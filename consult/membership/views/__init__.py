@@ -1,0 +1,1 @@
+"""The group's pages: `public` (anyone and members), `admin` (the secretariat)."""
