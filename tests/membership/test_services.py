@@ -12,6 +12,7 @@ from consult.membership import roster, services
 from consult.membership.models import Term, TermReminder
 from consult.organisations import services as organisations
 from consult.organisations.models import Organisation
+from tests.helpers import post_form
 from consult.core.text import normalise_name
 
 
