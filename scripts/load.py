@@ -108,7 +108,7 @@ class Gunicorn:
                    "--backlog", "2048", "--log-level", "warning", app]
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=self.log)
 
-    def wait_ready(self, path="/healthz", timeout=60):
+    def wait_ready(self, path="/healthz", timeout=180):  # a shared, loaded machine starts workers slowly
         import urllib.request
 
         deadline = time.monotonic() + timeout
