@@ -43,4 +43,9 @@ def downgrade():
         return
     for call_id, last in _calls(bind):
         op.execute(sa.text("UPDATE consultations SET last_number = :last WHERE id = :id").bindparams(last=last, id=call_id))
-        op.execute(f"DROP SEQUENCE IF EXISTS submission_numbers_{int(call_id)}")
+    # Every call's sequence, and any left by a removed call.
+    names = bind.execute(sa.text(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind = 'S' AND n.nspname = current_schema() AND c.relname ~ '^submission_numbers_[0-9]+$'")).scalars().all()
+    for name in names:
+        op.execute(f"DROP SEQUENCE IF EXISTS {name}")

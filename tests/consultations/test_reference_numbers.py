@@ -62,7 +62,7 @@ def test_each_call_has_its_sequence_and_the_revision_starts_it_after_the_last_nu
     downgrade(revision="0016")
     # Going back: the counter holds the highest number given, and the sequences are gone.
     assert db.session.scalar(text("SELECT last_number FROM consultations WHERE id = :id"), {"id": call_id}) == 2
-    assert db.session.scalar(text("SELECT count(*) FROM pg_class WHERE relkind = 'S' AND relname LIKE 'submission_numbers_%'")) == 0
+    assert db.session.scalar(text("SELECT count(*) FROM pg_class WHERE relkind = 'S' AND relname ~ '^submission_numbers_[0-9]+$'")) == 0
     db.session.commit()
     upgrade()
     db.session.expire_all()
