@@ -104,7 +104,8 @@ class ConsultationForm(ConsultForm):
             raise ValidationError(_l("Use 2 to 10 capital letters or digits, starting with a letter."))
         if services.prefix_taken(prefix, self._consultation):
             raise ValidationError(_l("Another call already uses this prefix."))
-        if self._consultation is not None and self._consultation.last_number and prefix != self._consultation.reference_prefix:
+        if (self._consultation is not None and prefix != self._consultation.reference_prefix
+                and services.has_numbered_submissions(self._consultation)):
             raise ValidationError(_l("This call already has submissions: its prefix can no longer change."))
 
     def validate_objectives(self, field):

@@ -1,7 +1,7 @@
 """Calls for input (Consultation) and what organisations send (Submission)."""
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.database import UTCDateTime, utcnow
@@ -39,7 +39,9 @@ class Consultation(db.Model):
     reference_prefix: Mapped[str] = mapped_column(String(12), unique=True)
     # When the secretariat closed the call before its deadline (None: it ran to its deadline).
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The last reference number given; raised atomically for each new submission.
+    # SQLite: the last reference number given, raised atomically for each new submission (SQLite has one
+    # writer at a time anyway). PostgreSQL numbers with the call's own sequence instead (number_sequence):
+    # no row lock for concurrent posts to wait on; this column stays as it was when the sequence was made.
     last_number: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -68,6 +70,27 @@ class Consultation(db.Model):
 
     def __repr__(self):
         return f"<Consultation {self.slug}>"
+
+
+def number_sequence(consultation_id):
+    """The name of a call's PostgreSQL sequence of reference numbers (revision 0018_submission_sequence)."""
+    return f"submission_numbers_{int(consultation_id)}"
+
+
+@event.listens_for(Consultation, "after_insert")
+def _create_number_sequence(_mapper, connection, consultation):
+    # In the transaction that makes the call. A sequence of the same name can only be a leftover of a
+    # removed call whose id came back (TRUNCATE ... RESTART IDENTITY): it starts again at 1.
+    if connection.dialect.name == "postgresql":
+        name = number_sequence(consultation.id)
+        connection.exec_driver_sql(f"DROP SEQUENCE IF EXISTS {name}")
+        connection.exec_driver_sql(f"CREATE SEQUENCE {name} START 1")
+
+
+@event.listens_for(Consultation, "after_delete")
+def _drop_number_sequence(_mapper, connection, consultation):
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"DROP SEQUENCE IF EXISTS {number_sequence(consultation.id)}")
 
 
 class Submission(db.Model):

@@ -31,6 +31,7 @@ from .models import (
     Submission,
     SubmissionNote,
     SubmissionTranslation,
+    number_sequence,
 )
 
 # Fields a submitter fills in (besides attachments), as plain values.
@@ -120,13 +121,27 @@ def _hash_token(token):
 
 
 def _next_number(consultation):
-    """Raise the call's counter in one statement: unique and sequential under concurrent posts."""
+    """The call's next reference number: unique under concurrent posts.
+
+    SQLite: the call's counter raised in one statement, in the transaction that stores the submission
+    (SQLite has one writer at a time: no gap). PostgreSQL: the call's own sequence, which locks nothing,
+    so concurrent posts do not queue behind each other's commits; a number taken by a transaction that
+    is then rolled back (a failure, a resent form) is not given again: references may have gaps there.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        return db.session.scalar(select(func.nextval(number_sequence(consultation.id))))
     return db.session.execute(
         update(Consultation)
         .where(Consultation.id == consultation.id)
         .values(last_number=Consultation.last_number + 1)
         .returning(Consultation.last_number)
     ).scalar_one()
+
+
+def has_numbered_submissions(consultation):
+    """Whether the call has given a reference number yet (its prefix is then in them)."""
+    return db.session.scalar(select(Submission.id).where(
+        Submission.consultation_id == consultation.id, Submission.number.is_not(None)).limit(1)) is not None
 
 
 def reference_for(consultation, number):
@@ -190,10 +205,11 @@ def submit(consultation, values, files=(), form_key=None, page_lang="en", draft=
     token = secrets.token_urlsafe(32)
     stored = []
     try:
-        # The files first (written and synced before any lock is taken), then every lookup, then the
-        # rows: the transaction's locks (SQLite's one writer, PostgreSQL's row of the call's counter)
-        # are held only for the writes. The unique form key still stops a double post that races;
-        # the duplicate check is a hint for reviewers, as on PostgreSQL, where it never locked.
+        # The files first (written and synced before any lock is taken), then every lookup and the
+        # receipt's text, then the rows: the transaction's locks (SQLite's one writer) are held only for
+        # the writes. A resent form (double click, POST sent again) is found by the unique form key when
+        # its row is inserted (IntegrityError below), not by a lookup before: a new form, nearly every
+        # post, costs no query for it. The duplicate check is a hint for reviewers, taking no lock.
         attachments = _store_files(files, stored)
         if not consultation.is_accepting(now):
             raise ClosedError(consultation.slug)
@@ -201,13 +217,9 @@ def submit(consultation, values, files=(), form_key=None, page_lang="en", draft=
                                 token_hash=_hash_token(token), attachments=attachments)
         _apply(submission, values)
         with database.reading_before_writing():
-            existing = _by_form_key(consultation, form_key)
-            if existing is None:
-                organisation = organisation_by_name(submission.org_name)
-                duplicate_of = None if draft else _possible_duplicate(submission, consultation)
-        if existing is not None:
-            _discard(stored)
-            return SubmitResult(existing, None, False)
+            organisation = organisation_by_name(submission.org_name)
+            duplicate_of = None if draft else _possible_duplicate(submission, consultation)
+        message = _link_message(submission, consultation, token, "receipt" if not draft else "draft")
         with db.session.no_autoflush:
             submission.consultation = consultation
             db.session.add(submission)
@@ -217,7 +229,8 @@ def submit(consultation, values, files=(), form_key=None, page_lang="en", draft=
         db.session.flush()
         if not draft:
             _record_received(submission)
-        _send_link(submission, token, "receipt" if not draft else "draft")
+        if message is not None:
+            mail.send(*message.with_reference(submission.reference))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -240,7 +253,7 @@ def _finalise(submission, now=None, duplicate_of=None):
     submission.submitted_at = now or utcnow()
     submission.consent_at = submission.submitted_at
     submission.duplicate_of_id = duplicate_of
-    # Last: on PostgreSQL the call's row stays locked from here to the commit.
+    # Last: on SQLite the write lock is taken here (if not before), and held to the commit.
     submission.number = _next_number(submission.consultation)
     submission.reference = reference_for(submission.consultation, submission.number)
 
@@ -288,12 +301,36 @@ def _possible_duplicate(submission, consultation):
     return db.session.scalar(query.order_by(Submission.id).limit(1))
 
 
-def _send_link(submission, token, kind):
+@dataclass
+class _LinkMessage:
+    """The receipt (or draft link) rendered before the submission has its reference: a placeholder
+    stands in the text for the reference, put in when the transaction has given it."""
+
+    to: str
+    subject: str
+    text: str
+    placeholder: str
+
+    def with_reference(self, reference):
+        return (self.to, self.subject.replace(self.placeholder, reference or ""),
+                self.text.replace(self.placeholder, reference or ""))
+
+
+def _link_message(submission, consultation, token, kind):
+    """Render the mail with the private link for `submission` (not stored yet); None without an address.
+
+    Rendered before the writes, so that SQLite's write lock is not held while a template is rendered."""
     if not submission.contact_email:
-        return
-    link = external_url("submissions.show", token=token, lang=submission.page_lang)
-    mail.send_template(submission.contact_email, f"mail/submission_{kind}", submission.page_lang,
-                       submission=submission, consultation=submission.consultation, link=link)
+        return None
+    placeholder = f"REFERENCE{secrets.token_hex(8)}"
+    submission.reference = placeholder
+    try:
+        link = external_url("submissions.show", token=token, lang=submission.page_lang)
+        to, subject, text_ = mail.render_template(submission.contact_email, f"mail/submission_{kind}", submission.page_lang,
+                                                  submission=submission, consultation=consultation, link=link)
+    finally:
+        submission.reference = None
+    return _LinkMessage(to, subject, text_, placeholder)
 
 
 def by_token(token):

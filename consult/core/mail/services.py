@@ -63,11 +63,16 @@ def send_template(to, template, lang, parts=(), later=False, **context):
 
     The template sets `subject` at its top level.
     """
+    return send(*render_template(to, template, lang, **context), parts, later=later)
+
+
+def render_template(to, template, lang, **context):
+    """(to, subject, text) of templates/<template>.txt rendered in `lang`, for send()."""
     with force_locale(lang):
         module = current_app.jinja_env.get_template(template + ".txt").make_module(context)
         subject = str(getattr(module, "subject", "")).strip()
         text = str(module).strip() + "\n"
-    return send(to, subject, text, parts, later=later)
+    return to, subject, text
 
 
 def _encode_part(part):
