@@ -47,10 +47,12 @@ def create_app(config=None):
     from . import models  # noqa: F401  (every table, for Alembic)
     from .auth.views import bp as auth_bp
     from .api import bp as api_bp
-    from .consultations.admin import bp as consultations_admin_bp
-    from .consultations.review import bp as review_bp
-    from .consultations.views import bp as consultations_bp
-    from .consultations.views import submissions_bp
+    from .audit.views import bp as audit_bp
+    from .consultations.views import review_submission  # noqa: F401 (its routes are on the review blueprint)
+    from .consultations.views.admin import bp as consultations_admin_bp
+    from .consultations.views.public import bp as consultations_bp
+    from .consultations.views.public import submissions_bp
+    from .consultations.views.review import bp as review_bp
     from .mail.views import bp as mail_bp
     from .main.views import bp as main_bp
     from .meetings.views import bp as meetings_bp
@@ -69,6 +71,7 @@ def create_app(config=None):
     app.register_blueprint(submissions_bp, url_prefix="/<lang>")
     app.register_blueprint(consultations_admin_bp, url_prefix="/<lang>")
     app.register_blueprint(review_bp, url_prefix="/<lang>")
+    app.register_blueprint(audit_bp, url_prefix="/<lang>")
     app.register_blueprint(meetings_bp, url_prefix="/<lang>")
     app.register_blueprint(reports_bp, url_prefix="/<lang>")
     app.register_blueprint(calendar_bp)

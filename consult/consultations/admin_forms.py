@@ -12,8 +12,9 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from .. import reference
 from ..forms import ConsultForm
 from ..i18n import LANGUAGES, REGION_ZONES, current_lang, valid_zone, zone_label
-from . import services
+from . import calls
 from .models import CONSULTATION_STATUSES
+from .vocabulary import CALL_STATUS_LABELS
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PREFIX_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
@@ -25,14 +26,6 @@ QUESTIONS_LIMIT = 5000
 # What a datetime-local input sends, then what people type by hand when their browser has no picker.
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 DATETIME_MESSAGE = _l("Please enter a date and time such as 2026-12-01 23:59.")
-
-STATUS_LABELS = {
-    "draft": _l("Draft: only the secretariat sees it"),
-    "open": _l("Open: published, accepts submissions between the opening and the deadline"),
-    "closed": _l("Closed: published, accepts nothing"),
-    "reported": _l("Reported: closed, and its input report is done"),
-}
-
 
 @functools.cache
 def offered_zones():
@@ -91,7 +84,7 @@ class ConsultationForm(ConsultForm):
             zones.append(consultation.timezone)  # a zone set elsewhere stays choosable
         self.timezone.choices = [SelectChoice(zone, f"{zone_label(zone)} ({zone})" if zone != "UTC" else "UTC")
                                  for zone in zones]
-        self.status.choices = [SelectChoice(status, STATUS_LABELS[status]) for status in CONSULTATION_STATUSES]
+        self.status.choices = [SelectChoice(status, CALL_STATUS_LABELS[status]) for status in CONSULTATION_STATUSES]
 
     # Fields per language, added below the class: title_ar, title_en, ..., questions_fr.
 
@@ -111,7 +104,7 @@ class ConsultationForm(ConsultForm):
         field.data = prefix
         if not PREFIX_RE.match(prefix):
             raise ValidationError(_l("Use 2 to 10 capital letters or digits, starting with a letter."))
-        if services.prefix_taken(prefix, self._consultation):
+        if calls.prefix_taken(prefix, self._consultation):
             raise ValidationError(_l("Another call already uses this prefix."))
         if self._consultation is not None and self._consultation.last_number and prefix != self._consultation.reference_prefix:
             raise ValidationError(_l("This call already has submissions: its prefix can no longer change."))

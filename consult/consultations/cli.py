@@ -3,6 +3,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..membership.services import purge_applications
+from . import calls, exports, kept, retention
+
 export_cli = AppGroup("export", help="Export data as an audience may see it.")
 
 
@@ -16,11 +19,9 @@ export_cli = AppGroup("export", help="Export data as an audience may see it.")
               help="File to write ('-' for standard output).")
 def export_submissions(slug, fmt, audience, output):
     """Write the submissions of the call SLUG as the audience may see them."""
-    from . import exports, services
-
     try:
-        consultation = services.get_consultation(slug, include_drafts=True)
-    except services.NotFound:
+        consultation = calls.get_consultation(slug, include_drafts=True)
+    except calls.NotFound:
         raise click.BadParameter(f"no call for input has the slug {slug!r}.", param_hint="SLUG") from None
     result = exports.export(consultation, audience, fmt)
     output.write(result.data)
@@ -32,11 +33,8 @@ def export_submissions(slug, fmt, audience, output):
 @click.command("purge")
 def purge():
     """Remove personal data past its retention period."""
-    from ..membership.services import purge_applications
-    from . import kept, services
-
     months = current_app.config["CONSULT_RETENTION_MONTHS"]
-    count = services.purge_contacts(months)
+    count = retention.purge_contacts(months)
     click.echo(f"Contact details (name, e-mail, phone) removed from {count} submission(s) "
                f"to calls whose deadline passed more than {months} month(s) ago.")
     count = purge_applications(months)

@@ -28,6 +28,7 @@ from sqlalchemy.orm import lazyload, load_only
 from .. import reference
 from ..consultations import visibility
 from ..consultations.models import TEXT_FIELDS, Submission, SubmissionTranslation
+from ..consultations.vocabulary import FIELD_LABELS
 from ..extensions import db
 from ..i18n import pick
 from .models import ReportSetup
@@ -57,9 +58,7 @@ class Gathered:
 
 def field_labels():
     """{field: its heading} in the current language (looked up once per report, not per quote)."""
-    from flask_babel import gettext as _
-    return {"good_practices": _("Good practices"), "challenges": _("Challenges"),
-            "recommendations": _("Recommendations")}
+    return {name: str(label) for name, label in FIELD_LABELS.items()}
 
 
 def language_name(code, lang):

@@ -9,6 +9,7 @@ from .. import reference
 from ..auth.access import login_required, secretariat_required
 from ..auth.models import User
 from ..consultations import services as consultations
+from ..consultations.vocabulary import field_label
 from ..extensions import db
 from ..i18n import current_lang
 from . import services
@@ -70,13 +71,13 @@ def _helpers():
     def objective_title(number):
         return reference.objective(number).short.get(lang)
 
-    from ..consultations.review import FIELD_LABELS, language_label
+    from ..consultations.views.review import language_label
     from ..reports.content import _country_label
 
     return {"objective_title": objective_title, "section_labels": SECTION_LABELS,
             "constituency_label": lambda code: reference.constituency(code).label(lang),
             "country_label": lambda code: _country_label(code, lang),
-            "field_label": lambda name: FIELD_LABELS.get(name, name), "language_label": language_label}
+            "field_label": field_label, "language_label": language_label}
 
 
 # ---------------------------------------------------------------- rapporteurs (secretariat)
@@ -261,7 +262,7 @@ def edit(slug, objective):
 
 def _filter_options(items):
     lang = current_lang()
-    from ..consultations.review import language_label
+    from ..consultations.views.review import language_label
     from ..reports.content import _subregion_label
     regions = sorted({item["subregion"] for item in items if item["subregion"]})
     constituencies = sorted({item["constituency"] for item in items if item["constituency"]})

@@ -4,15 +4,16 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
-from .. import database, reference
-from ..database import utcnow
-from ..extensions import limiter
-from ..i18n import current_lang
-from ..mail import services as mail
-from ..pagecache import page_cache
-from ..web import render_form
-from . import consent, kept, links, services, uploads, visibility
-from .forms import ConfirmForm, DraftForm, LinksForm, NarrowConsentForm, SubmissionForm
+from ... import database, reference
+from ...database import utcnow
+from ...extensions import limiter
+from ...i18n import current_lang
+from ...mail import services as mail
+from ...pagecache import page_cache
+from ...web import render_form
+from .. import calls, consent, kept, links, reviewing, services, uploads
+from ..forms import ConfirmForm, DraftForm, LinksForm, NarrowConsentForm, SubmissionForm
+from ..vocabulary import field_label, level_label, submission_status_label
 
 bp = Blueprint("consultations", __name__)
 submissions_bp = Blueprint("submissions", __name__)
@@ -29,6 +30,8 @@ def form_choices():
 
 bp.context_processor(form_choices)
 submissions_bp.context_processor(form_choices)
+# A submission's status in every template (review pages, the secretariat's and the submitter's).
+bp.add_app_template_global(submission_status_label, "submission_status_label")
 
 
 def _submit_limit():
@@ -52,22 +55,22 @@ def upload_message(error):
 
 def _consultation_or_404(slug):
     try:
-        return services.get_consultation(slug)
-    except services.NotFound:
+        return calls.get_consultation(slug)
+    except calls.NotFound:
         abort(404)
 
 
 @bp.route("/consultations/")
 def index():
-    return render_template("consultations/index.html", consultations=services.list_consultations())
+    return render_template("consultations/index.html", consultations=calls.list_consultations())
 
 
 @bp.route("/consultations/<slug>/")
 def show(slug):
-    from ..reports.services import published_of
+    from ...reports.services import published_of
 
     consultation = _consultation_or_404(slug)
-    from ..opendata import services as opendata
+    from ...opendata import services as opendata
 
     reports = [] if consultation.is_accepting() else published_of(consultation)
     return render_template("consultations/show.html", consultation=consultation, reports=reports,
@@ -107,7 +110,7 @@ def _render_or_submit(slug, cache, cache_key):
         try:
             result = services.submit(consultation, form.values(), attached.checked(),
                                      form_key=form.form_key.data or None, page_lang=current_lang(), draft=saving_draft)
-        except services.ClosedError:
+        except calls.ClosedError:
             return render_template("consultations/closed.html", consultation=consultation), 409
         except OSError:
             current_app.logger.exception("attachment could not be stored")
@@ -159,7 +162,7 @@ def submission_page(token):
             services.update_by_submitter(submission, form.values(), files, remove, send=sending)
         except uploads.UploadError as error:
             form.attachments.errors = [upload_message(error)]
-        except services.ClosedError:
+        except calls.ClosedError:
             return render_template("submissions/expired.html", submission=submission), 410
         except OSError:  # disk full: the transaction and the files written so far are undone
             current_app.logger.exception("attachment could not be stored")
@@ -179,8 +182,8 @@ def _own_page(submission, token, actions, form=None, narrow_form=None, status=20
         narrow_form = NarrowConsentForm(actions.narrow_to, formdata=None)
     return render_template("submissions/show.html", submission=submission, form=form, live=actions.edit, token=token,
                            actions=actions, narrow_form=narrow_form, confirm_form=ConfirmForm(),
-                           level_label=visibility.label,
-                           text_for=services.text_for_reader, new=request.args.get("new")), status
+                           level_label=level_label, field_label=field_label,
+                           text_for=reviewing.text_for_reader, new=request.args.get("new")), status
 
 
 @submissions_bp.route("/submissions/<token>/consent", methods=["POST"])
@@ -195,7 +198,7 @@ def narrow_consent(token):
         return _own_page(submission, token, actions, narrow_form=form, status=400)
     consent.narrow(submission, form.level.data)
     flash(_("Done: your submission is now %(level)s. Any published report that used it otherwise is taken down.",
-            level=visibility.label(submission.confidentiality)), "success")
+            level=level_label(submission.confidentiality)), "success")
     return redirect(url_for("submissions.show", token=token), 303)
 
 
@@ -249,7 +252,7 @@ def _ids(name):
 def _by_token_or_404(token):
     try:
         return services.by_token(token)
-    except services.NotFound:
+    except calls.NotFound:
         # A lost or mistyped link: the way to a new one, not a bare 404.
         abort(make_response(render_template("submissions/not_found.html"), 404))
 
