@@ -27,6 +27,7 @@ QUESTIONS_LIMIT = 5000
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 DATETIME_MESSAGE = _l("Please enter a date and time such as 2026-12-01 23:59.")
 
+
 @functools.cache
 def offered_zones():
     """The region's zones that exist here (REGION_ZONES names one, Europe/Geneva, that the IANA database lacks)."""

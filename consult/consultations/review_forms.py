@@ -26,6 +26,7 @@ BULK_LIMIT = 500
 # Tags are separated by commas, Latin or Arabic.
 _TAG_SEPARATORS = re.compile("[,،]")
 
+
 def _any(label=None):
     return SelectChoice("", label or _l("All"))
 

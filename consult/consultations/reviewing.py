@@ -24,7 +24,6 @@ def search_text(submission):
     return normalise(" ".join(part for part in parts if part))
 
 
-
 @dataclass
 class QueueFilters:
     consultation_id: int | None = None

@@ -114,7 +114,6 @@ def _reviewable_or_abort(submission_id):
     return submission
 
 
-
 def _show_page(submission, status_form=None, classify_form=None, note_form=None, consent_form=None):
     """The page of one submission; a form given here failed validation (the page answers 400)."""
     status_form = status_form or StatusForm(formdata=None, status=submission.status,
