@@ -8,10 +8,12 @@ from . import models  # noqa: F401  (every table, for Alembic)
 from .api.views import bp as api_bp
 from .auth.views import bp as auth_bp
 from .cli import consult_cli
-from .consultations.admin import bp as consultations_admin_bp
-from .consultations.review import bp as review_bp
-from .consultations.views import bp as consultations_bp
-from .consultations.views import submissions_bp
+from .auditlog.views import bp as audit_bp
+from .consultations.views import review_submission  # noqa: F401 (its routes are on the review blueprint)
+from .consultations.views.admin import bp as consultations_admin_bp
+from .consultations.views.public import bp as consultations_bp
+from .consultations.views.public import submissions_bp
+from .consultations.views.review import bp as review_bp
 from .core import config as settings
 from .core import database, errors, i18n, security, web
 from .core.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -68,6 +70,7 @@ def create_app(config=None):
     app.register_blueprint(submissions_bp, url_prefix="/<lang>")
     app.register_blueprint(consultations_admin_bp, url_prefix="/<lang>")
     app.register_blueprint(review_bp, url_prefix="/<lang>")
+    app.register_blueprint(audit_bp, url_prefix="/<lang>")
     app.register_blueprint(meetings_bp, url_prefix="/<lang>")
     app.register_blueprint(reports_bp, url_prefix="/<lang>")
     app.register_blueprint(calendar_bp)

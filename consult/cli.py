@@ -3,11 +3,12 @@ from flask.cli import AppGroup
 
 from .auth.cli import create_admin
 from .backup.cli import backup_command, restore_command
-from .consultations.cli import export_cli, purge
+from .consultations.cli import export_cli
 from .demo.cli import demo
 from .outbox.cli import mail_cli
 from .meetings.cli import meeting_cli
 from .membership.cli import export_roster
+from .purge import purge
 from .reminders import remind
 from .reports.cli import report_cli, worker
 

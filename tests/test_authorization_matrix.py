@@ -137,7 +137,7 @@ TABLE = {
     "review.translate GET": SECRETARIAT,
     "review.translate POST": SECRETARIAT_FORM_REJECTED,
     "review.machine_translation POST": R(LOGIN, LOGIN, 403, 403, 404),  # no translation service set up
-    "review.audit_log GET": SECRETARIAT,
+    "audit.log GET": SECRETARIAT,
     # ---- meetings
     "meetings.index GET": EVERYONE,
     "meetings.show GET": EVERYONE,

@@ -66,6 +66,13 @@ def action_label(entry):
     return str(label) if label is not None else _("Other change (%(code)s)", code=entry.action)
 
 
+def actor_label(entry):
+    """Who made the change: a signed-in person's name (or address); nobody signed in is the submitter or the system."""
+    if entry.actor is None:
+        return _("The submitter or the system")
+    return entry.actor.name or entry.actor.email
+
+
 def object_label(object_type, object_id):
     label = OBJECTS.get(object_type)
     return label % {"id": object_id} if label is not None else _("Record %(id)s", id=object_id)
@@ -83,18 +90,15 @@ def _day(value):
 
 
 def _language(code):
-    from ..consultations.review import language_label
+    from ..consultations.views.review import language_label
 
     return language_label(code)
 
 
 def details(entry):
     """The details of an entry as a short sentence in the reader's language ("" when the action says it all)."""
-    from ..consultations.review import FIELD_LABELS
-    from ..core.web import submission_status_label as status_label
-
-    def field_label(code):
-        return FIELD_LABELS.get(code, code)
+    from ..consultations.vocabulary import TRANSLATION_STATUS_LABELS, field_label, level_label
+    from ..consultations.vocabulary import submission_status_label as status_label
 
     details = entry.details or {}
     action = entry.action
@@ -105,8 +109,6 @@ def details(entry):
             text += " " + _("Reason: %(reason)s", reason=details["reason"])
         return text
     if action in ("submission.withdrawn", "submission.consent_narrowed"):
-        from ..consultations.visibility import label as level_label
-
         text = _("From “%(before)s” to “%(after)s”.", before=level_label(details.get("before")),
                  after=level_label(details.get("after"))) if action == "submission.consent_narrowed" else ""
         by = (_("By the secretariat, on the organisation's request.") if details.get("by") == "secretariat"
@@ -127,7 +129,7 @@ def details(entry):
         return _("From “%(before)s” to “%(after)s”.", before=", ".join(map(str, details.get("before") or [])) or "—",
                  after=", ".join(map(str, details.get("after") or [])) or "—")
     if action == "submission.translation":
-        status = _("confirmed") if details.get("status") == "confirmed" else _("draft")
+        status = TRANSLATION_STATUS_LABELS["confirmed" if details.get("status") == "confirmed" else "draft"]
         return _("%(field)s into %(language)s (%(status)s).", field=field_label(details.get("field")),
                  language=_language(details.get("lang")), status=status)
     if action in ("consultation.changed", "consultation.created", "term.changed") and details.get("fields"):

@@ -11,8 +11,9 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from ..core import reference
 from ..core.forms import DATETIME_FORMATS, DATETIME_MESSAGE, ConsultForm, offered_zones
 from ..core.i18n import LANGUAGES, current_lang, valid_zone, zone_label
-from . import services
+from . import calls, services
 from .models import CONSULTATION_STATUSES
+from .vocabulary import CALL_STATUS_LABELS
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PREFIX_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
@@ -22,13 +23,6 @@ TITLE_LIMIT = 300
 DESCRIPTION_LIMIT = 20000
 QUESTIONS_LIMIT = 5000
 # What a datetime-local input sends, then what people type by hand when their browser has no picker.
-
-STATUS_LABELS = {
-    "draft": _l("Draft: only the secretariat sees it"),
-    "open": _l("Open: published, accepts submissions between the opening and the deadline"),
-    "closed": _l("Closed: published, accepts nothing"),
-    "reported": _l("Reported: closed, and its input report is done"),
-}
 
 
 def _language_fields(kind, label, limit, textarea=False, description=None):
@@ -82,7 +76,7 @@ class ConsultationForm(ConsultForm):
             zones.append(consultation.timezone)  # a zone set elsewhere stays choosable
         self.timezone.choices = [SelectChoice(zone, f"{zone_label(zone)} ({zone})" if zone != "UTC" else "UTC")
                                  for zone in zones]
-        self.status.choices = [SelectChoice(status, STATUS_LABELS[status]) for status in CONSULTATION_STATUSES]
+        self.status.choices = [SelectChoice(status, CALL_STATUS_LABELS[status]) for status in CONSULTATION_STATUSES]
 
     # Fields per language, added below the class: title_ar, title_en, ..., questions_fr.
 
@@ -102,7 +96,7 @@ class ConsultationForm(ConsultForm):
         field.data = prefix
         if not PREFIX_RE.match(prefix):
             raise ValidationError(_l("Use 2 to 10 capital letters or digits, starting with a letter."))
-        if services.prefix_taken(prefix, self._consultation):
+        if calls.prefix_taken(prefix, self._consultation):
             raise ValidationError(_l("Another call already uses this prefix."))
         if (self._consultation is not None and prefix != self._consultation.reference_prefix
                 and services.has_numbered_submissions(self._consultation)):

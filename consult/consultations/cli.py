@@ -1,7 +1,8 @@
-"""Commands of the consultations feature: exports and the retention purge."""
+"""Commands of the consultations feature: exports (the retention purge is consult/purge.py, across features)."""
 import click
-from flask import current_app
 from flask.cli import AppGroup
+
+from . import calls, exports
 
 export_cli = AppGroup("export", help="Export data as an audience may see it.")
 
@@ -16,11 +17,9 @@ export_cli = AppGroup("export", help="Export data as an audience may see it.")
               help="File to write ('-' for standard output).")
 def export_submissions(slug, fmt, audience, output):
     """Write the submissions of the call SLUG as the audience may see them."""
-    from . import exports, services
-
     try:
-        consultation = services.get_consultation(slug, include_drafts=True)
-    except services.NotFound:
+        consultation = calls.get_consultation(slug, include_drafts=True)
+    except calls.NotFound:
         raise click.BadParameter(f"no call for input has the slug {slug!r}.", param_hint="SLUG") from None
     result = exports.export(consultation, audience, fmt)
     output.write(result.data)
@@ -28,20 +27,3 @@ def export_submissions(slug, fmt, audience, output):
     click.echo(f"{result.count} submission(s) of {consultation.slug} written for the {audience} audience "
                f"as {fmt} to {output.name}.", err=True)
 
-
-@click.command("purge")
-def purge():
-    """Remove personal data past its retention period."""
-    from ..membership.nominations import purge_applications
-    from . import kept, services
-
-    months = current_app.config["CONSULT_RETENTION_MONTHS"]
-    count = services.purge_contacts(months)
-    click.echo(f"Contact details (name, e-mail, phone) removed from {count} submission(s) "
-               f"to calls whose deadline passed more than {months} month(s) ago.")
-    count = purge_applications(months)
-    click.echo(f"Personal data (applicant, nominee, their texts) removed from {count} nomination(s) "
-               f"to calls for nominations whose deadline passed more than {months} month(s) ago.")
-    hours = current_app.config["CONSULT_KEPT_FILE_HOURS"]
-    count = kept.sweep()
-    click.echo(f"{count} attachment(s) of forms left unsent for more than {hours:g} hour(s) removed.")

@@ -15,6 +15,7 @@ from ..core.database import utcnow
 from ..core.extensions import db
 from ..core.mail import services as mail
 from . import visibility
+from .vocabulary import level_explanation, level_label
 
 # Statuses from which a submission may still be withdrawn (a draft is simply never sent).
 WITHDRAWABLE = ("received", "screened", "included", "excluded")
@@ -87,4 +88,4 @@ def _confirm(submission, what):
     if submission.contact_email:
         mail.send_template(submission.contact_email, "mail/submission_consent", submission.page_lang,
                            submission=submission, consultation=submission.consultation, what=what,
-                           moment=utcnow(), level_label=visibility.label, level_explanation=visibility.explanation)
+                           moment=utcnow(), level_label=level_label, level_explanation=level_explanation)

@@ -18,6 +18,7 @@ from ..core.forms import ConsultForm
 from ..core.i18n import LANGUAGE_NAMES, LANGUAGES, current_lang
 from . import visibility
 from ..core.storage import MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES
+from .vocabulary import level_explanation
 
 TEXT_LIMIT = 6000
 OUTSIDE_REGION = "other"
@@ -71,7 +72,7 @@ class SubmissionForm(ConsultForm):
         self.language.choices = [SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
         self.objectives.choices = [SelectChoice(number, label) for number, label in reference.choices(reference.OBJECTIVES, lang)]
         self.principles.choices = [SelectChoice(code, label) for code, label in reference.choices(reference.PRINCIPLES, lang)]
-        self.confidentiality.choices = [SelectChoice(level, visibility.explanation(level)) for level in visibility.LEVELS]
+        self.confidentiality.choices = [SelectChoice(level, level_explanation(level)) for level in visibility.LEVELS]
 
     def validate_website(self, field):
         if field.data:
@@ -127,7 +128,7 @@ class NarrowConsentForm(ConsultForm):
 
     def __init__(self, levels, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.level.choices = [SelectChoice(level, visibility.explanation(level)) for level in levels]
+        self.level.choices = [SelectChoice(level, level_explanation(level)) for level in levels]
 
 
 class LinksForm(ConsultForm):

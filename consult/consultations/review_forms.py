@@ -10,11 +10,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..core import reference
 from ..core.database import is_row_id
 from ..core.forms import ConsultForm
-from ..core.i18n import LANGUAGE_NAMES, LANGUAGES, current_lang
-from ..core.web import submission_status_label
-from . import services, visibility
+from ..core.i18n import LANGUAGE_NAMES, LANGUAGES, current_lang, pick
+from . import reviewing, visibility
 from .forms import OUTSIDE_REGION, TEXT_LIMIT
 from .models import CONFIDENTIALITY_LEVELS
+from .vocabulary import level_label, submission_status_label
 
 REASON_LIMIT = 2000
 NOTE_LIMIT = 5000
@@ -26,15 +26,13 @@ BULK_LIMIT = 500
 # Tags are separated by commas, Latin or Arabic.
 _TAG_SEPARATORS = re.compile("[,،]")
 
-confidentiality_label = visibility.label
-
 
 def _any(label=None):
     return SelectChoice("", label or _l("All"))
 
 
 def status_choices():
-    return [SelectChoice(status, submission_status_label(status)) for status in services.REVIEW_STATUSES]
+    return [SelectChoice(status, submission_status_label(status)) for status in reviewing.REVIEW_STATUSES]
 
 
 def split_tags(text):
@@ -79,11 +77,11 @@ class QueueFilterForm(ConsultForm):
         self.language.choices = [_any()] + [SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
         # Members never see confidential submissions: no point offering the choice.
         levels = CONFIDENTIALITY_LEVELS if secretariat else visibility.readable_levels(visibility.REVIEWER)
-        self.confidentiality.choices = [_any()] + [SelectChoice(level, confidentiality_label(level)) for level in levels]
+        self.confidentiality.choices = [_any()] + [SelectChoice(level, level_label(level)) for level in levels]
 
     def to_filters(self):
-        """The valid filters as services.QueueFilters."""
-        return services.QueueFilters(
+        """The valid filters as reviewing.QueueFilters."""
+        return reviewing.QueueFilters(
             consultation_id=self._consultation_ids.get(self.call.data) if self.call.data else None,
             status=self.status.data or None,
             country=self.country.data or None,
@@ -101,8 +99,6 @@ class QueueFilterForm(ConsultForm):
 
 
 def _title(consultation, lang):
-    from ..core.i18n import pick
-
     return pick(consultation.title, lang)[0] or consultation.slug
 
 
@@ -195,7 +191,7 @@ class RecordConsentForm(ConsultForm):
 
     def __init__(self, levels, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.change.choices = [SelectChoice(level, _l("Make it %(level)s", level=visibility.label(level)))
+        self.change.choices = [SelectChoice(level, _l("Make it %(level)s", level=level_label(level)))
                                for level in levels] + [SelectChoice(WITHDRAW, _l("Withdraw it"))]
 
 

@@ -9,35 +9,15 @@ reads every module to make sure).
 """
 from types import MappingProxyType
 
-from flask_babel import lazy_gettext as _l
+# The levels' names and explanations live in the vocabulary, with the feature's other words (only words:
+# what a level allows is decided here). Kept importable from here as before.
+from .vocabulary import LEVEL_EXPLANATIONS, LEVEL_LABELS  # noqa: F401
+from .vocabulary import level_explanation as explanation  # noqa: F401
+from .vocabulary import level_label as label  # noqa: F401
 
 PUBLIC_LEVEL, ANONYMOUS_LEVEL, CONFIDENTIAL_LEVEL = "public", "anonymous", "confidential"
 # From loosest to strictest: consent may always move to the right, never back without the submitter.
 LEVELS = (PUBLIC_LEVEL, ANONYMOUS_LEVEL, CONFIDENTIAL_LEVEL)
-
-LEVEL_LABELS = MappingProxyType({
-    PUBLIC_LEVEL: _l("Public"),
-    ANONYMOUS_LEVEL: _l("Anonymous"),
-    CONFIDENTIAL_LEVEL: _l("Confidential"),
-})
-
-
-# What each level means, as the submission form offers it.
-LEVEL_EXPLANATIONS = MappingProxyType({
-    PUBLIC_LEVEL: _l("Public: anyone may read it once it is included, and the report may quote it with the name of your organisation."),
-    ANONYMOUS_LEVEL: _l("Anonymous: it may be read and quoted, but your organisation is never named; it is described only by its type and country."),
-    CONFIDENTIAL_LEVEL: _l("Confidential: only the secretariat reads it. It is never quoted or named; it only counts in the statistics."),
-})
-
-
-def explanation(level):
-    return LEVEL_EXPLANATIONS.get(level, "")
-
-
-def label(level):
-    """The level's name in the reader's language (an unknown one shows its code: secretariat pages only)."""
-    return LEVEL_LABELS.get(level, level)
-
 
 # Audiences: who is reading.
 SECRETARIAT = "secretariat"

@@ -46,20 +46,6 @@ NAV_ITEMS = (
 )
 
 
-SUBMISSION_STATUS_LABELS = {
-    "draft": _l("Draft (not sent)"),
-    "received": _l("Received"),
-    "screened": _l("Screened"),
-    "included": _l("Included"),
-    "excluded": _l("Excluded"),
-    "withdrawn": _l("Withdrawn"),
-}
-
-
-def submission_status_label(status):
-    return SUBMISSION_STATUS_LABELS.get(status, status)
-
-
 def file_size(size_bytes):
     """A file's size in kilobytes, with the page's digits and separators."""
     return _("%(size)s KB", size=format_number(-(-size_bytes // 1024)))
@@ -74,7 +60,7 @@ SIGNED_IN_NAV_ITEMS = (("review.queue", _l("Review")),)
 SECRETARIAT_NAV_ITEMS = (
     ("consultations_admin.manage", _l("Manage calls for input")),
     ("membership_admin.manage", _l("Manage the group")),
-    ("review.audit_log", _l("Audit log")),
+    ("audit.log", _l("Audit log")),
 )
 
 
@@ -94,7 +80,6 @@ def template_globals():
         "nav_items": nav_items,
         "current_timezone": lambda: str(get_timezone()),
         "now": utcnow,
-        "submission_status_label": submission_status_label,
         "file_size": file_size,
         "objective_label": lambda number: reference.objective(number).choice_label(i18n.current_lang()),
     }

@@ -30,6 +30,7 @@ from sqlalchemy.orm import lazyload, load_only
 from ..core import reference
 from ..consultations import visibility
 from ..consultations.models import TEXT_FIELDS, Submission, SubmissionTranslation
+from ..consultations.vocabulary import FIELD_LABELS
 from ..core.extensions import db
 from ..core.i18n import pick
 from ..core.pdf import font_report
@@ -60,8 +61,7 @@ class Gathered:
 
 def field_labels():
     """{field: its heading} in the current language (looked up once per report, not per quote)."""
-    return {"good_practices": _("Good practices"), "challenges": _("Challenges"),
-            "recommendations": _("Recommendations")}
+    return {name: str(label) for name, label in FIELD_LABELS.items()}
 
 
 def language_name(code, lang):

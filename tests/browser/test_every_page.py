@@ -43,7 +43,7 @@ KEY_PAGES = {
                "reports.index", "membership.roster", "membership.apply", "auth.login", "main.timezone"},
     "member": {"consultations.submit", "meetings.show", "meetings.actions", "meetings.feed", "reports.index",
                "membership.roster", "membership.directory", "membership.my_listing", "review.queue", "auth.account"},
-    "secretariat": {"review.queue", "review.show", "review.translate", "review.audit_log", "membership_admin.balance",
+    "secretariat": {"review.queue", "review.show", "review.translate", "audit.log", "membership_admin.balance",
                     "membership_admin.manage", "membership_admin.history", "membership_admin.application",
                     "consultations_admin.manage", "consultations_admin.reviewers", "reports.index",
                     "reports.workspace", "reports.preview", "meetings.edit", "meetings.agenda_page",

@@ -23,7 +23,7 @@ from consult.meetings import rsvp
 from consult.meetings import services as meetings
 from consult.meetings.forms import RESPONSE_LABELS
 from consult.meetings.models import Invitation
-from consult.core.web import submission_status_label
+from consult.consultations.vocabulary import submission_status_label
 from tests.browser.helpers import ARTIFACTS, assert_accessible
 from tests.browser.test_pages import DIRECTION, PHONE, horizontal_overflow
 from tests.helpers import TEST_PASSWORD

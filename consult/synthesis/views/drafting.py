@@ -9,7 +9,8 @@ from ...auth.access import login_required, secretariat_required
 from ...auth.models import User
 from ...consultations import services as consultations
 from ...consultations import visibility
-from ...consultations.review import FIELD_LABELS, language_label
+from ...consultations.views.review import language_label
+from ...consultations.vocabulary import field_label
 from ...core.extensions import db
 from ...core.i18n import LANGUAGES, current_lang
 from .. import services
@@ -53,7 +54,7 @@ def _helpers():
     return {"objective_title": objective_title, "section_labels": SECTION_LABELS,
             "constituency_label": lambda code: reference.constituency(code).label(lang),
             "country_label": lambda code: reference.country_label(code, lang),
-            "field_label": lambda name: FIELD_LABELS.get(name, name), "language_label": language_label}
+            "field_label": field_label, "language_label": language_label}
 
 
 # ---------------------------------------------------------------- rapporteurs (secretariat)

@@ -5,31 +5,31 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..core import reference
-from ..auth.access import login_required, secretariat_required
-from ..auth.models import User
-from ..core.database import utcnow
-from ..core.extensions import db
-from ..core.i18n import current_lang
-from ..core.web import render_form
-from . import exports, services
-from .admin_forms import ConsultationForm, ReviewersForm
-from .models import SUBMISSION_STATUSES, ReviewerAssignment, Submission
+from ...core import reference
+from ...auth.access import login_required, secretariat_required
+from ...auth.models import User
+from ...core.database import utcnow
+from ...core.extensions import db
+from ...core.i18n import current_lang
+from ...core.web import render_form
+from .. import calls, exports, reviewing
+from ..admin_forms import ConsultationForm, ReviewersForm
+from ..models import SUBMISSION_STATUSES, ReviewerAssignment, Submission
 
 bp = Blueprint("consultations_admin", __name__)
 
 
 def _consultation_or_404(slug):
     try:
-        return services.get_consultation(slug, include_drafts=True)
-    except services.NotFound:
+        return calls.get_consultation(slug, include_drafts=True)
+    except calls.NotFound:
         abort(404)
 
 
 def _slug_taken(slug):
     try:
-        services.get_consultation(slug, include_drafts=True)
-    except services.NotFound:
+        calls.get_consultation(slug, include_drafts=True)
+    except calls.NotFound:
         return False
     return True
 
@@ -42,7 +42,7 @@ def _objective_groups():
 @secretariat_required
 def manage():
     """Every call, drafts too, with its submissions counted by status in one grouped query."""
-    consultations = services.list_consultations(include_drafts=True)
+    consultations = calls.list_consultations(include_drafts=True)
     counts = {}
     rows = db.session.execute(
         select(Submission.consultation_id, Submission.status, func.count())
@@ -62,7 +62,7 @@ def create():
     if request.method == "GET":
         form.timezone.data = _default_zone(form)
         form.status.data = "draft"
-        form.reference_prefix.data = services.free_prefix()
+        form.reference_prefix.data = calls.free_prefix()
     if form.validate_on_submit() and (saved := _save(None, form)):
         _flash_saved(saved)
         return redirect(url_for(".manage"))
@@ -100,7 +100,7 @@ def _save(consultation, form):
             if stored is not None and values[name] == stored.replace(second=0, microsecond=0):
                 values[name] = stored
     try:
-        return services.save_consultation(consultation, actor=current_user._get_current_object(), **values)
+        return calls.save_consultation(consultation, actor=current_user._get_current_object(), **values)
     except IntegrityError:
         db.session.rollback()
         form.slug.errors.append(_("Another call already uses this short name."))
@@ -122,7 +122,7 @@ def reviewers(slug):
     if request.method == "GET":
         form.reviewers.data = _reviewer_ids(consultation)
     if form.validate_on_submit():
-        services.assign_reviewers(consultation, form.reviewers.data or [], current_user._get_current_object())
+        reviewing.assign_reviewers(consultation, form.reviewers.data or [], current_user._get_current_object())
         flash(_("The reviewers are saved."), "success")
         return redirect(url_for(".reviewers", slug=consultation.slug))
     return render_form("consultations/admin/reviewers.html", form, consultation=consultation, members=members)
@@ -140,7 +140,7 @@ def export(slug, fmt):
     consultation = _consultation_or_404(slug)
     if current_user.role == "secretariat":
         audience = "secretariat"
-    elif services.can_review(current_user, consultation):
+    elif reviewing.can_review(current_user, consultation):
         audience = "members"
     else:
         abort(403)

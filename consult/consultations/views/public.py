@@ -4,17 +4,18 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
-from ..core import database, reference
-from ..core.database import utcnow
-from ..core.extensions import limiter
-from ..core.i18n import current_lang
-from ..core.mail import services as mail
-from ..core.pagecache import page_cache
-from ..core.security import new_form_key
-from ..core.web import render_form
-from ..core import storage
-from . import consent, kept, links, services, visibility
-from .forms import ConfirmForm, DraftForm, LinksForm, NarrowConsentForm, SubmissionForm
+from ...core import database, reference
+from ...core.database import utcnow
+from ...core.extensions import limiter
+from ...core.i18n import current_lang
+from ...core.mail import services as mail
+from ...core.pagecache import page_cache
+from ...core import storage
+from ...core.security import new_form_key
+from ...core.web import render_form
+from .. import calls, consent, kept, links, reviewing, services
+from ..forms import ConfirmForm, DraftForm, LinksForm, NarrowConsentForm, SubmissionForm
+from ..vocabulary import field_label, level_label, submission_status_label
 
 bp = Blueprint("consultations", __name__)
 submissions_bp = Blueprint("submissions", __name__)
@@ -31,6 +32,8 @@ def form_choices():
 
 bp.context_processor(form_choices)
 submissions_bp.context_processor(form_choices)
+# A submission's status in every template (review pages, the secretariat's and the submitter's).
+bp.add_app_template_global(submission_status_label, "submission_status_label")
 
 
 def _submit_limit():
@@ -54,14 +57,14 @@ def upload_message(error):
 
 def _consultation_or_404(slug):
     try:
-        return services.get_consultation(slug)
-    except services.NotFound:
+        return calls.get_consultation(slug)
+    except calls.NotFound:
         abort(404)
 
 
 @bp.route("/consultations/")
 def index():
-    return render_template("consultations/index.html", consultations=services.list_consultations())
+    return render_template("consultations/index.html", consultations=calls.list_consultations())
 
 
 @bp.route("/consultations/<slug>/")
@@ -103,7 +106,7 @@ def _render_or_submit(slug, cache, cache_key):
         try:
             result = services.submit(consultation, form.values(), attached.checked(),
                                      form_key=form.form_key.data or None, page_lang=current_lang(), draft=saving_draft)
-        except services.ClosedError:
+        except calls.ClosedError:
             return render_template("consultations/closed.html", consultation=consultation), 409
         except OSError:
             current_app.logger.exception("attachment could not be stored")
@@ -155,7 +158,7 @@ def submission_page(token):
             services.update_by_submitter(submission, form.values(), files, remove, send=sending)
         except storage.UploadError as error:
             form.attachments.errors = [upload_message(error)]
-        except services.ClosedError:
+        except calls.ClosedError:
             return render_template("submissions/expired.html", submission=submission), 410
         except OSError:  # disk full: the transaction and the files written so far are undone
             current_app.logger.exception("attachment could not be stored")
@@ -175,8 +178,8 @@ def _own_page(submission, token, actions, form=None, narrow_form=None, status=20
         narrow_form = NarrowConsentForm(actions.narrow_to, formdata=None)
     return render_template("submissions/show.html", submission=submission, form=form, live=actions.edit, token=token,
                            actions=actions, narrow_form=narrow_form, confirm_form=ConfirmForm(),
-                           level_label=visibility.label,
-                           text_for=services.text_for_reader, new=request.args.get("new")), status
+                           level_label=level_label, field_label=field_label,
+                           text_for=reviewing.text_for_reader, new=request.args.get("new")), status
 
 
 @submissions_bp.route("/submissions/<token>/consent", methods=["POST"])
@@ -191,7 +194,7 @@ def narrow_consent(token):
         return _own_page(submission, token, actions, narrow_form=form, status=400)
     consent.narrow(submission, form.level.data)
     flash(_("Done: your submission is now %(level)s. Any published report that used it otherwise is taken down.",
-            level=visibility.label(submission.confidentiality)), "success")
+            level=level_label(submission.confidentiality)), "success")
     return redirect(url_for("submissions.show", token=token), 303)
 
 
@@ -245,7 +248,7 @@ def _ids(name):
 def _by_token_or_404(token):
     try:
         return services.by_token(token)
-    except services.NotFound:
+    except calls.NotFound:
         # A lost or mistyped link: the way to a new one, not a bare 404.
         abort(make_response(render_template("submissions/not_found.html"), 404))
 
