@@ -53,8 +53,8 @@ def create_app(config=None):
     from .consultations.views import submissions_bp
     from .mail.views import bp as mail_bp
     from .main.views import bp as main_bp
-    from .meetings.views import bp as meetings_bp
-    from .meetings.views import calendar_bp
+    from .meetings.views.public import bp as meetings_bp
+    from .meetings.views.public import calendar_bp
     from .reports.views import bp as reports_bp
     from .membership.admin import bp as membership_admin_bp
     from .membership.views import bp as membership_bp

@@ -6,14 +6,14 @@ from flask_login import current_user
 
 from sqlalchemy import select
 
-from ..auth.access import login_required, secretariat_required
-from ..auth.models import User
-from ..extensions import db
-from ..i18n import LANGUAGES, browser_language, current_lang
-from ..web import external_url, render_form
-from ..consultations import uploads
-from . import agenda, ics, minutes, notices, rsvp, services
-from .forms import (ACTION_STATUS_LABELS, KIND_LABELS, RESPONSE_LABELS, STATUS_LABELS, ActionForm, AgendaDocumentForm,
+from ...auth.access import login_required, secretariat_required
+from ...auth.models import User
+from ...extensions import db
+from ...i18n import LANGUAGES, browser_language, current_lang
+from ...web import external_url, render_form
+from ...consultations import uploads
+from .. import agenda, ics, minutes, notices, rsvp, services
+from ..forms import (ACTION_STATUS_LABELS, KIND_LABELS, RESPONSE_LABELS, STATUS_LABELS, ActionForm, AgendaDocumentForm,
                     AgendaItemForm, AttendanceForm, CloseActionForm, ConfirmForm, FeedTokenForm, MeetingForm,
                     MinutesForm, MoveItemForm, RsvpForm)
 
@@ -498,7 +498,7 @@ def _file_lang():
 
 @calendar_bp.route("/meetings/<int:meeting_id>.ics")
 def meeting_ics(meeting_id):
-    from .. import costs
+    from ... import costs
 
     meeting = _meeting_or_404(meeting_id)
     lang = _file_lang()
@@ -514,7 +514,7 @@ def meeting_ics(meeting_id):
 
 @calendar_bp.route("/calendar/public.ics")
 def public_feed():
-    from .. import costs
+    from ... import costs
 
     lang = _file_lang()
 
@@ -547,7 +547,7 @@ def private_feed(token):
 @secretariat_required
 def invitations(meeting_id):
     """The secretariat invites every member or chosen ones, and observers by e-mail address."""
-    from .forms import InviteForm
+    from ..forms import InviteForm
 
     meeting = _meeting_or_404(meeting_id)
     users = _owner_choices()
@@ -579,8 +579,8 @@ def agenda_pdf(meeting_id):
     """The agenda as a PDF in the page's language, for anyone who may see the meeting (404 otherwise).
 
     Served from the stored file; a build (the agenda changed) counts against the reader's address."""
-    from .. import costs
-    from . import agenda_pdf as document
+    from ... import costs
+    from .. import agenda_pdf as document
 
     meeting = _meeting_or_404(meeting_id)
     lang = current_lang()
