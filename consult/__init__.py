@@ -53,8 +53,9 @@ def create_app(config=None):
     from .consultations.views import submissions_bp
     from .mail.views import bp as mail_bp
     from .main.views import bp as main_bp
+    from .meetings.views import admin as meetings_admin  # noqa: F401 (its routes are on the meetings blueprint)
+    from .meetings.views.calendar import bp as calendar_bp
     from .meetings.views.public import bp as meetings_bp
-    from .meetings.views.public import calendar_bp
     from .reports.views import bp as reports_bp
     from .membership.admin import bp as membership_admin_bp
     from .membership.views import bp as membership_bp
