@@ -19,8 +19,9 @@ from .core import database, errors, i18n, security, web
 from .core.extensions import babel, csrf, db, limiter, login_manager, migrate
 from .core.mail import services as mail
 from .main.views import bp as main_bp
-from .meetings.views import bp as meetings_bp
-from .meetings.views import calendar_bp
+from .meetings.views import admin as meetings_admin  # noqa: F401 (its routes are on the meetings blueprint)
+from .meetings.views.calendar import bp as calendar_bp
+from .meetings.views.public import bp as meetings_bp
 from .membership.views.admin import bp as membership_admin_bp
 from .membership.views.public import bp as membership_bp
 from .opendata.views import api_bp as opendata_api_bp

@@ -4,6 +4,8 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from . import ics, services
+
 meeting_cli = AppGroup("meeting", help="Meetings of the group.")
 
 
@@ -13,8 +15,6 @@ meeting_cli = AppGroup("meeting", help="Meetings of the group.")
               help="Language of the summary and description.")
 def meeting_ics(meeting_id, lang):
     """Print the invite (METHOD:PUBLISH) of meeting MEETING_ID to standard output."""
-    from . import ics, services
-
     try:
         meeting = services.get_meeting_any(meeting_id)
     except services.NotFound:

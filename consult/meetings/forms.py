@@ -13,26 +13,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, URL,
 from ..core import reference
 from ..core.forms import DATETIME_FORMATS, DATETIME_MESSAGE, ConsultForm, offered_zones
 from ..core.i18n import LANGUAGE_NAMES, LANGUAGES, current_lang, valid_zone, zone_label
-
-KIND_LABELS = {"in_person": _l("In person"), "virtual": _l("Virtual"), "hybrid": _l("Hybrid")}
-STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "scheduled": _l("Scheduled"),
-    "postponed": _l("Postponed"),
-    "cancelled": _l("Cancelled"),
-    "held": _l("Held"),
-}
-VISIBILITY_LABELS = {"public": _l("Public"), "members": _l("Members only")}
-
-
-RESPONSE_LABELS = {
-    "pending": _l("No answer yet"),
-    "accepted": _l("Accepted"),
-    "declined": _l("Declined"),
-    "tentative": _l("Tentative"),
-}
-# The buttons: what each answer is called as an action.
-ANSWER_BUTTONS = {"accepted": _l("Accept"), "declined": _l("Decline"), "tentative": _l("Maybe (tentative)")}
+from .agenda import local_start
+from .vocabulary import (ACTION_STATUS_LABELS, ANSWER_BUTTONS, DIRECTION_LABELS, KIND_LABELS, STATUS_LABELS,
+                         VISIBILITY_LABELS)
 
 
 def _choices(labels):
@@ -214,7 +197,6 @@ del _lang
 # ---------------------------------------------------------------- minutes and actions
 
 MINUTES_LANGUAGE_CHOICES = [SelectChoice(lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES]
-ACTION_STATUS_LABELS = {"open": _l("Open"), "done": _l("Done")}
 
 
 class MinutesForm(ConsultForm):
@@ -270,9 +252,6 @@ class CloseActionForm(ConsultForm):
 
 # ---------------------------------------------------------------- agenda
 
-DIRECTION_LABELS = {"up": _l("Move up"), "down": _l("Move down")}
-
-
 class AgendaItemForm(ConsultForm):
     """Add or change an agenda item: a local start time on the meeting's day, or a duration, or both."""
 
@@ -306,8 +285,6 @@ class AgendaItemForm(ConsultForm):
         field.data = sorted(set(field.data or []))
 
     def validate_start_time(self, field):
-        from .agenda import local_start
-
         if field.data is not None and self._meeting is not None and local_start(self._meeting, field.data) is None:
             raise ValidationError(_l("This time does not exist in that zone (the clocks change then). Please choose another."))
 
@@ -323,8 +300,6 @@ class AgendaItemForm(ConsultForm):
         return ok
 
     def values(self):
-        from .agenda import local_start
-
         def texts(kind):
             return {lang: self[f"{kind}_{lang}"].data.strip() for lang in LANGUAGES
                     if (self[f"{kind}_{lang}"].data or "").strip()}

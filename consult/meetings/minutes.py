@@ -13,6 +13,8 @@ from ..auth.models import User
 from ..core.database import utcnow
 from ..core.extensions import db
 from ..core.i18n import LANGUAGES, pick, today  # noqa: F401  (today: minutes.today() for the views)
+from ..core.mail.services import send_template
+from ..core.web import external_url
 from .models import MINUTES_LANGUAGES, ActionItem, Decision, Meeting, Minutes
 
 _BLANK_LINES = re.compile(r"\n[ \t]*\n+")
@@ -178,9 +180,6 @@ def overdue_unreminded(on=None):
 
 def send_overdue_action_reminders(now=None):
     """E-mail each owner of an overdue open action once, in their language; returns how many were queued."""
-    from ..core.mail.services import send_template
-    from ..core.web import external_url
-
     now = now or utcnow()
     count = 0
     for action in overdue_unreminded(today(now)):

@@ -111,7 +111,7 @@ class Invitation(db.Model):
     attended: Mapped[bool | None] = mapped_column(Boolean)
     # When the "please answer" reminder went out (`consult remind`): it goes out once.
     rsvp_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # What this invitee was last sent by e-mail (notices.calendar_view); None: nothing yet.
+    # What this invitee was last sent by e-mail (schedule.calendar_view); None: nothing yet.
     sent_schedule: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

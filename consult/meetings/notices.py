@@ -4,13 +4,13 @@ Only what a calendar must see is mailed: the start, the end, the zone, the place
 the join link and the status as iCalendar says it (scheduled and held are both CONFIRMED). Each
 invitation keeps what its invitee was last sent (`Invitation.sent_schedule`, see calendar_view), so the
 secretariat sends the changes of several edits at once ("Send the update to N invitees") and each update
-says what changed since that invitee's last mail. Agenda changes are never mailed on their own: they
+says what changed since that invitee's last mail (schedule.py says who must be sent what). Agenda changes are never mailed on their own: they
 reach calendars with the next update (and the feeds at once).
 
 Every mail gives the date and time in the invitee's own zone (their chosen one, else CONSULT_TIMEZONE),
 the meeting's own zone beside it when it differs, the place or "Online", in the invitee's language.
 """
-from datetime import datetime, timezone
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_timezone_location
@@ -21,45 +21,12 @@ from flask_babel import gettext as _
 from ..core.i18n import LANGUAGES, pick, valid_zone
 from ..core.mail import services as mail
 from ..core.web import external_url
-from .forms import STATUS_LABELS
 from .ics import STATUS, invite
 from .rsvp import rsvp_token
+from .schedule import calendar_view
+from .vocabulary import STATUS_LABELS
 
-CALENDAR_FIELDS = ("starts_at", "ends_at", "timezone", "kind", "venue", "address", "join_url", "status")
 KINDS = ("invitation", "update", "cancellation")
-
-
-def calendar_view(meeting):
-    """What calendars show of the meeting, as plain JSON values (and the SEQUENCE it goes out with)."""
-    return {
-        "sequence": meeting.sequence or 0,
-        "starts_at": meeting.starts_at.astimezone(timezone.utc).isoformat(),
-        "ends_at": meeting.ends_at.astimezone(timezone.utc).isoformat(),
-        "timezone": meeting.timezone, "kind": meeting.kind, "venue": meeting.venue or "",
-        "address": meeting.address or "", "join_url": meeting.join_url or None, "status": meeting.status,
-    }
-
-
-def _seen(view):
-    """The part of a calendar_view that a calendar shows (the status as iCalendar's STATUS)."""
-    return tuple(STATUS.get(view[field], view[field]) if field == "status" else view.get(field)
-                 for field in CALENDAR_FIELDS)
-
-
-def differs(sent, view):
-    return sent is None or _seen(sent) != _seen(view)
-
-
-def notice_kind(meeting, sent):
-    """What an invitee who was last sent `sent` (None: nothing yet) must be sent now, or None."""
-    if meeting.status == "draft":
-        return None
-    view = calendar_view(meeting)
-    if meeting.status == "cancelled":
-        return "cancellation" if sent is not None and STATUS.get(sent["status"]) != "CANCELLED" else None
-    if sent is None:
-        return "invitation"
-    return "update" if differs(sent, view) else None
 
 
 # ---------------------------------------------------------------- the text

@@ -2,13 +2,21 @@
 
 No request in here: views and tests call these with plain values. Functions that change data commit.
 """
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
+from ..auth.models import User
 from ..core.database import is_row_id, utcnow
 from ..core.extensions import db
-from .models import RESPONSES, Invitation
+from ..core.i18n import LANGUAGES, pick
+from ..core.mail.services import send_template
+from ..core.web import external_url
+from .models import RESPONSES, Invitation, Meeting
 
 # What an invitee may answer ("pending" is only the starting state).
 ANSWERS = tuple(response for response in RESPONSES if response != "pending")
@@ -124,19 +132,6 @@ RSVP_REMINDER_DAYS = 7
 
 def send_rsvp_reminders(now=None):
     """Invitees who have not answered a scheduled meeting starting within a week get one reminder."""
-    from datetime import timedelta
-    from zoneinfo import ZoneInfo
-
-    from sqlalchemy import select
-    from sqlalchemy.orm import contains_eager
-
-    from ..auth.models import User
-    from ..core.extensions import db
-    from ..core.i18n import LANGUAGES, pick
-    from ..core.mail.services import send_template
-    from ..core.web import external_url
-    from .models import Invitation, Meeting
-
     now = now or utcnow()
     query = (select(Invitation).join(Meeting, Invitation.meeting_id == Meeting.id)
              .options(contains_eager(Invitation.meeting))

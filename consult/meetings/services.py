@@ -9,12 +9,14 @@ from datetime import datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..auth.models import User
 from ..core.database import utcnow
 from ..core.extensions import db
+from . import notices
 from .models import MEETING_KINDS, MEETING_STATUSES, VISIBILITIES, AgendaItem, CalendarFeedToken, Invitation, Meeting
+from .schedule import calendar_view, differs, notice_kind
 
 MEETING_FIELDS = ("title", "description", "kind", "venue", "address", "join_url", "starts_at", "ends_at",
                   "timezone", "languages", "interpretation", "visibility", "status")
@@ -86,8 +88,6 @@ def update_meeting(meeting, agenda=None, **values):
     they had. The agenda is the event's description: it goes out with the next update and raises nothing.
     Returns True when calendars must see the change.
     """
-    from .notices import calendar_view, differs
-
     values = {key: value for key, value in values.items() if key in MEETING_FIELDS}
     merged = {field: getattr(meeting, field) for field in MEETING_FIELDS}
     merged.update(values)
@@ -226,10 +226,8 @@ def invitations_of(meeting):
 
 def _mail(meeting, invitation, kind):
     """Queue one notice and remember what this invitee now has."""
-    from . import notices
-
     notices.send_notice(meeting, invitation, kind, sent=invitation.sent_schedule)
-    invitation.sent_schedule = notices.calendar_view(meeting)
+    invitation.sent_schedule = calendar_view(meeting)
 
 
 def send_invites(meeting, method="REQUEST"):
@@ -249,8 +247,6 @@ def send_invites(meeting, method="REQUEST"):
 def pending_notices(meeting, invitations=None):
     """[(invitation, "invitation" | "update" | "cancellation")]: who must be sent what for their calendar
     to show the meeting as it is. Empty for a draft, and for invitees who have it already."""
-    from .notices import notice_kind
-
     if meeting.status == "draft":
         return []
     pending = []
@@ -277,8 +273,6 @@ def invite_and_notify(meeting, users=None, emails=()):
     Only the new invitees get the invite by e-mail, and only when the meeting is neither a draft
     nor cancelled (a draft's invitees get it once it is scheduled). Returns (new invitations, e-mailed?).
     """
-    from sqlalchemy import func
-
     users = None if users is None else list(users)
     observers = []
     for email in dict.fromkeys(email.strip().lower() for email in emails if email.strip()):

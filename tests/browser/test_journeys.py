@@ -21,7 +21,7 @@ from consult.consultations import services as consultations
 from consult.consultations.models import Submission
 from consult.meetings import rsvp
 from consult.meetings import services as meetings
-from consult.meetings.forms import RESPONSE_LABELS
+from consult.meetings.vocabulary import RESPONSE_LABELS
 from consult.meetings.models import Invitation
 from consult.consultations.vocabulary import submission_status_label
 from tests.browser.helpers import ARTIFACTS, assert_accessible

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from consult.meetings.forms import STATUS_LABELS
+from consult.meetings.vocabulary import STATUS_LABELS
 from consult.meetings.models import Meeting
 from tests.browser.test_journeys import check, sign_in, tr
 

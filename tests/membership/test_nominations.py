@@ -180,7 +180,7 @@ def test_declining_an_application_is_not_worded_as_declining_a_meeting(app):
     """"Decline" is one English word for two acts: in Arabic and French they read differently."""
     from flask_babel import force_locale
 
-    from consult.meetings.forms import ANSWER_BUTTONS
+    from consult.meetings.vocabulary import ANSWER_BUTTONS
     from consult.membership.forms import DecisionForm
     from consult.membership.vocabulary import APPLICATION_STATUS_LABELS
 
