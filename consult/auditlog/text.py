@@ -6,7 +6,11 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..consultations.views.review import language_label
+from ..consultations.vocabulary import TRANSLATION_STATUS_LABELS, field_label, level_label
+from ..consultations.vocabulary import submission_status_label as status_label
 from ..membership.vocabulary import end_reason_label, role_label
+from ..reports.vocabulary import PULL_REASON_LABELS
 
 ACTIONS = {
     "submission.received": _l("Submission received"),
@@ -90,16 +94,11 @@ def _day(value):
 
 
 def _language(code):
-    from ..consultations.views.review import language_label
-
     return language_label(code)
 
 
 def details(entry):
     """The details of an entry as a short sentence in the reader's language ("" when the action says it all)."""
-    from ..consultations.vocabulary import TRANSLATION_STATUS_LABELS, field_label, level_label
-    from ..consultations.vocabulary import submission_status_label as status_label
-
     details = entry.details or {}
     action = entry.action
     if action == "submission.status":
@@ -118,8 +117,6 @@ def details(entry):
             text += " " + _("Reason: %(reason)s", reason=details["reason"])
         return text
     if action == "report.pulled":
-        from ..reports.vocabulary import PULL_REASON_LABELS
-
         return _("Report in %(language)s: %(reason)s.", language=_language(details.get("lang")),
                  reason=PULL_REASON_LABELS.get(details.get("reason"), details.get("reason") or "—"))
     if action == "submission.tags":

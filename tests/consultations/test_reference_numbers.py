@@ -6,7 +6,7 @@ from sqlalchemy import select, text
 
 from consult.consultations import services
 from consult.consultations.models import Submission, number_sequence
-from tests.conftest import post_form
+from tests.helpers import post_form
 from tests.consultations.test_admin import SLUG, call_form
 from tests.consultations.test_submissions import _values
 
