@@ -16,17 +16,20 @@ import logging
 import multiprocessing
 import os
 import resource
+import secrets
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
+from flask import current_app, has_app_context
 from flask_babel import force_locale
 from markupsafe import Markup
 
 from .. import pdf
-from . import joining
+from ..consultations import uploads
+from . import joining, part_jobs
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 2  # a part is laid out at most twice
@@ -234,14 +237,35 @@ class ParallelResult:
     parts: int
     worker_peaks_mb: list
     arabic_face: str
+    queued: bool = False
 
 
-def build(composed, on_progress=None, faults=None):
-    """Lay out the composed parts at the same time and join them: a ParallelResult."""
+def _use_queue():
+    """Parts go to RQ jobs when a queue is set and some `consult worker` listens on the parts queue
+    besides the one running this build; otherwise they are laid out in local worker processes."""
+    url = has_app_context() and current_app.config.get("CONSULT_QUEUE_URL")
+    return bool(url) and part_jobs.available_workers(url) >= 1
+
+
+def build(composed, on_progress=None, faults=None, queued=None):
+    """Lay out the composed parts at the same time and join them: a ParallelResult. `queued`: RQ jobs
+    (True), local processes (False), or as the configuration and the listening workers say (None)."""
     started = time.perf_counter()
     faults = faults or {}
-    workdir = tempfile.mkdtemp(prefix="consult-parts-")
-    context = _context()
+    queued = _use_queue() if queued is None else queued
+    if queued:
+        folder = f"parts-{secrets.token_hex(8)}"
+        workdir = uploads.path_of(folder)
+        os.makedirs(workdir)
+
+        def runner(numbering_for, on_done):
+            return part_jobs.RqRunner(folder, composed.title, composed.lang, numbering_for, on_done, ATTEMPTS)
+    else:
+        workdir = tempfile.mkdtemp(prefix="consult-parts-")
+        context = _context()
+
+        def runner(numbering_for, on_done):
+            return _Runner(context, composed.title, composed.lang, numbering_for, on_done)
     try:
         placeholders = {anchor: 8 * 10 ** 2 for anchor in composed.anchors}
         count = _Job("front-count", "count", composed.front(placeholders), die_at=faults.get("front-count"))
@@ -265,8 +289,7 @@ def build(composed, on_progress=None, faults=None):
             if on_progress:
                 on_progress(len(done), total_parts)
 
-        runner = _Runner(context, composed.title, composed.lang, numbering_for, on_done)
-        runner.run([count] + parts)
+        runner(numbering_for, on_done).run([count] + parts)
         total = count.pages + sum(job.pages for job in parts)
         # The contents: where each anchor of the other parts landed.
         numbers = {}
@@ -276,15 +299,16 @@ def build(composed, on_progress=None, faults=None):
                     numbers[anchor] = job.numbering[0] + index
         front = _Job("front", "part", composed.front(numbers), out_path=os.path.join(workdir, "front.pdf"),
                      numbering=(1, total), die_at=faults.get("front"))
-        front.pages = count.pages
-        runner.run([front])
+        front.pages = count.pages  # (laid out again with its real numbers, it must keep its length)
+        runner(numbering_for, on_done).run([front])
         paths = [front.out_path] + [job.out_path for job in parts]
         missing = [path for path in paths if not os.path.exists(path)]
         if missing:
             raise PartMissing(f"missing parts: {missing}")
         data = joining.join(paths)
         return ParallelResult(data=data, pages=total, seconds=time.perf_counter() - started, parts=total_parts,
-                              worker_peaks_mb=[job.peak_mb for job in [front] + parts], arabic_face=pdf.font_report())
+                              worker_peaks_mb=[job.peak_mb for job in [front] + parts], arabic_face=pdf.font_report(),
+                              queued=queued)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

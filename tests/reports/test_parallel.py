@@ -125,3 +125,74 @@ def test_a_part_missing_twice_fails_the_build(arabic_digits, app, monkeypatch):
     report, _ = services.build_now(consultation, "ar", part="annex")
     assert report.status == "failed" and report.error == "PartMissing" and report.stored_name is None
     assert _db.session.scalars(select(Report).where(Report.status == "ready")).all() == []
+
+
+def test_progress_shows_parts_done_out_of_parts(app):
+    from flask_babel import force_locale as locale
+
+    from consult.reports.forms import stage_label
+
+    report = Report(status="building", stage=parallel.progress_stage(2, 4))
+    assert report.progress == 80  # between "laying out" (60) and done (100)
+    with app.test_request_context(), locale("fr"):
+        assert str(stage_label(report.stage)) == "Mise en page : 2 parties faites sur 4"
+
+
+def _redis_running():
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_running(), reason="Redis not running on 127.0.0.1:6379")
+def test_parts_laid_out_by_queue_workers(arabic_digits, app, database_url, monkeypatch, tmp_path):
+    """With CONSULT_QUEUE_URL and `consult worker` processes listening, the parts are RQ jobs; a job
+    whose work horse dies is queued again, and the joined PDF reads as the single-process build."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from consult.reports import part_jobs
+    from tests.conftest import UPLOAD_DIR
+
+    url = os.environ.get("TEST_PARTS_REDIS_URL", "redis://127.0.0.1:6379/5")
+    consultation = arabic_digits.consultation
+    single, single_pdf = _build(app, monkeypatch, consultation, 1)
+    connection = part_jobs.queue(url).connection
+    connection.flushdb()
+    env = {**os.environ, "DATABASE_URL": database_url, "CONSULT_UPLOAD_DIR": UPLOAD_DIR, "SECRET_KEY": "x" * 40,
+           "CONSULT_ENV": "testing", "CONSULT_QUEUE_URL": url}
+    workers = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "consult", "worker"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
+    try:
+        monkeypatch.setitem(app.config, "CONSULT_QUEUE_URL", url)
+        deadline = time.monotonic() + 60
+        while part_jobs.available_workers(url) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert part_jobs.available_workers(url) == 2
+        real_lay_out = parallel.build
+        used = []
+
+        def watched(composed, on_progress=None, faults=None, queued=None):
+            result = real_lay_out(composed, on_progress, faults, queued)
+            used.append(result.queued)
+            return result
+
+        monkeypatch.setattr(parallel, "build", watched)
+        both, parallel_pdf = _build(app, monkeypatch, consultation, 2)
+        assert used == [True]
+        assert both.pages == single.pages
+        assert pdf_pages(parallel_pdf, tmp_path) == pdf_pages(single_pdf, tmp_path)
+        assert pdf_outline(parallel_pdf)[1] == pdf_outline(single_pdf)[1]
+        assert _structure(parallel_pdf)[0] == _structure(single_pdf)[0]
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
+        connection.flushdb()
