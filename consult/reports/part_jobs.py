@@ -41,17 +41,17 @@ def available_workers(url):
     return count - 1 if get_current_job() is not None else count
 
 
-def lay_out_part(build_key, key, kind, folder, title, lang, numbering):
+def lay_out_part(build_key, key, kind, folder, title, lang, numbering, die_at=None):
     """The RQ job: lay out one part (or count the front's pages), telling the coordinator through Redis."""
     if has_app_context():
-        return _lay_out_part(build_key, key, kind, folder, title, lang, numbering)
+        return _lay_out_part(build_key, key, kind, folder, title, lang, numbering, die_at)
     from .. import create_app
 
     with create_app().app_context():
-        return _lay_out_part(build_key, key, kind, folder, title, lang, numbering)
+        return _lay_out_part(build_key, key, kind, folder, title, lang, numbering, die_at)
 
 
-def _lay_out_part(build_key, key, kind, folder, title, lang, numbering):
+def _lay_out_part(build_key, key, kind, folder, title, lang, numbering, die_at):
     import resource
 
     from . import layout_worker  # (WeasyPrint: loaded by the workers that lay parts out, not by the web app)
@@ -66,6 +66,8 @@ def _lay_out_part(build_key, key, kind, folder, title, lang, numbering):
 
     def ask(pages):
         connection.hset(f"{build_key}:pages", key, pages)
+        if die_at == "paginated":  # (tests: a work horse killed half-way)
+            os._exit(3)
         if numbering:
             return tuple(numbering)
         told = connection.blpop(f"{build_key}:numbers:{key}", timeout=current_app.config["CONSULT_REPORT_TIMEOUT"])
@@ -100,7 +102,7 @@ class RqRunner:
                 target.write(job.html)
         job.process = self.queue.enqueue(
             lay_out_part, self.build_key, job.key, job.kind, self.folder, self.title, self.lang, job.numbering,
-            job_timeout=self.timeout, result_ttl=600, failure_ttl=3600)
+            job.die_at if job.attempts == 1 else None, job_timeout=self.timeout, result_ttl=600, failure_ttl=3600)
 
     def run(self, jobs):
         from rq.job import JobStatus

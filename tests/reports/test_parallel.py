@@ -179,13 +179,15 @@ def test_parts_laid_out_by_queue_workers(arabic_digits, app, database_url, monke
         used = []
 
         def watched(composed, on_progress=None, faults=None, queued=None):
-            result = real_lay_out(composed, on_progress, faults, queued)
+            result = real_lay_out(composed, on_progress, {"part-2": "paginated"}, queued)  # its first horse dies
             used.append(result.queued)
             return result
 
         monkeypatch.setattr(parallel, "build", watched)
         both, parallel_pdf = _build(app, monkeypatch, consultation, 2)
         assert used == [True]
+        from rq.registry import FailedJobRegistry
+        assert FailedJobRegistry(queue=part_jobs.queue(url)).count == 1  # the dead attempt; the second one did it
         assert both.pages == single.pages
         assert pdf_pages(parallel_pdf, tmp_path) == pdf_pages(single_pdf, tmp_path)
         assert pdf_outline(parallel_pdf)[1] == pdf_outline(single_pdf)[1]
