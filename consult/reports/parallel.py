@@ -247,6 +247,14 @@ def _use_queue():
     return bool(url) and part_jobs.available_workers(url) >= 1
 
 
+def plan(workers):
+    """(parts, queued): as RQ jobs, no more parts than listening workers (a part waits for the others'
+    page counts: more parts than workers would wait for ever)."""
+    if _use_queue():
+        return max(1, min(workers, part_jobs.available_workers(current_app.config["CONSULT_QUEUE_URL"]))), True
+    return workers, False
+
+
 def build(composed, on_progress=None, faults=None, queued=None):
     """Lay out the composed parts at the same time and join them: a ParallelResult. `queued`: RQ jobs
     (True), local processes (False), or as the configuration and the listening workers say (None)."""

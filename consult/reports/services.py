@@ -217,16 +217,17 @@ def _compose(report):
 def _lay_out_in_parts(report, workers):
     """The annex cut into parts laid out in `workers` processes at once (consult.reports.parallel)."""
     report_id = report.id
+    parts, queued = parallel.plan(workers)
     with force_locale(report.lang):
         gathered = gather(report.consultation, report.lang, report.part)
         _set_stage_of(report_id, "composing")
-        composed = parallel.compose(gathered, render_html, pdf_title(gathered.content), workers)
+        composed = parallel.compose(gathered, render_html, pdf_title(gathered.content), parts)
     input_hash, consents = gathered.input_hash, gathered.consents
     del gathered
     gc.collect()
     _set_stage_of(report_id, "laying_out")
-    rendered = parallel.build(composed, on_progress=lambda done, parts: _set_stage_of(
-        report_id, parallel.progress_stage(done, parts)))
+    rendered = parallel.build(composed, queued=queued, on_progress=lambda done, total: _set_stage_of(
+        report_id, parallel.progress_stage(done, total)))
     return rendered, input_hash, consents, None
 
 
