@@ -15,6 +15,7 @@ import time
 from contextlib import contextmanager
 
 import weasyprint.layout as weasy_layout
+from weasyprint import HTML
 
 from .. import pdf
 
@@ -46,7 +47,7 @@ def numbered_as(ask):
                 counters["pages"] = [told["total"]]
         return original(context, page, state)
 
-    with _patch_lock:  # (one part per process; the lock guards a thread-pool use in tests)
+    with _patch_lock:  # (a worker lays out one part at a time; the lock keeps it so should threads share one)
         weasy_layout.make_margin_boxes = make_margin_boxes
         try:
             yield told
@@ -70,8 +71,6 @@ def lay_out(html, out_path, ask, title=None, lang=None):
 
 def count_pages(html):
     """How many pages `html` takes (layout only, nothing drawn)."""
-    from weasyprint import HTML
-
     return len(HTML(string=html, base_url=pdf.default_base_url(),
                     url_fetcher=pdf.RestrictedFetcher(timeout=5)).render().pages)
 

@@ -29,16 +29,13 @@ from markupsafe import Markup
 
 from .. import pdf
 from ..consultations import uploads
-from . import joining, part_jobs
+from . import joining, layout_worker, part_jobs
+from .part_jobs import PartMissing
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 2  # a part is laid out at most twice
 FRONT_ANCHORS = ("summary", "methodology", "statistics")
 BACK_ANCHORS = ("other-input", "principles", "organisations", "annex")
-
-
-class PartMissing(RuntimeError):
-    """A part could not be laid out (twice): the build has a hole and must not be stored."""
 
 
 def digits(number, arabic):
@@ -56,8 +53,7 @@ def _weight(chapter):
 def split(data, parts):
     """[chapter numbers] per group: contiguous, of balanced weight; the back matter goes with the last."""
     chapters = data["chapters"]
-    back = sum(_weight({"sections": [{"quotes": data["unlinked"]}], "see_also": []}) for _ in [0])
-    back += 60 * len(data["organisations"])
+    back = _weight({"sections": [{"quotes": data["unlinked"]}], "see_also": []}) + 60 * len(data["organisations"])
     weights = [_weight(chapter) for chapter in chapters]
     if weights:
         weights[-1] += back
@@ -142,9 +138,10 @@ class _Job:
 class _Runner:
     """Runs jobs in worker processes, answers their page counts, starts them again once if they die."""
 
-    def __init__(self, context, title, lang, numbering_for, on_done=None):
+    def __init__(self, context, title, lang, numbering_for, on_done=None, timeout=None):
         self.context, self.title, self.lang = context, title, lang
         self.numbering_for, self.on_done = numbering_for, on_done
+        self.timeout = timeout or (current_app.config["CONSULT_REPORT_TIMEOUT"] if has_app_context() else 1800)
 
     def _start(self, job):
         job.attempts += 1
@@ -162,8 +159,11 @@ class _Runner:
     def run(self, jobs):
         for job in jobs:
             self._start(job)
+        deadline = time.monotonic() + self.timeout
         try:
             while not all(job.done for job in jobs):
+                if time.monotonic() > deadline:
+                    raise PartMissing("parts not laid out in time")
                 live = {job.connection: job for job in jobs if not job.done}
                 sentinels = {job.process.sentinel: job for job in jobs if not job.done}
                 for ready in wait(list(live) + list(sentinels), timeout=60):
@@ -218,8 +218,6 @@ class _Runner:
 
 
 def _child(connection, job):
-    from . import layout_worker
-
     try:
         layout_worker.run_in_child(connection, job)
     except Exception as error:  # noqa: BLE001 - told to the coordinator, which lays the part out again

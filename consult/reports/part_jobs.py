@@ -9,33 +9,39 @@ horse died, is queued again once (numbered as before when the numbers were alrea
 import json
 import logging
 import os
+import resource
 import secrets
 import time
 
 from flask import current_app, has_app_context
 
 from ..consultations import uploads
+from . import layout_worker
 
 log = logging.getLogger(__name__)
 PARTS_QUEUE = "consult-report-parts"
 POLL = 0.1  # seconds between two looks of the coordinator
 
 
+class PartMissing(RuntimeError):
+    """A part could not be laid out (twice): the build has a hole and must not be stored."""
+
+
 def _redis(url=None):
-    from redis import Redis
+    from redis import Redis  # (as in jobs.py: Redis and RQ are needed only where a queue is set)
 
     return Redis.from_url(url or current_app.config["CONSULT_QUEUE_URL"])
 
 
 def queue(url=None):
-    from rq import Queue
+    from rq import Queue  # (see _redis)
 
     return Queue(PARTS_QUEUE, connection=_redis(url))
 
 
 def available_workers(url):
     """Workers listening on the parts queue, less the one running this build if it is one of them."""
-    from rq import Worker, get_current_job
+    from rq import Worker, get_current_job  # (see _redis)
 
     count = Worker.count(queue=queue(url))
     return count - 1 if get_current_job() is not None else count
@@ -45,17 +51,13 @@ def lay_out_part(build_key, key, kind, folder, title, lang, numbering, die_at=No
     """The RQ job: lay out one part (or count the front's pages), telling the coordinator through Redis."""
     if has_app_context():
         return _lay_out_part(build_key, key, kind, folder, title, lang, numbering, die_at)
-    from .. import create_app
+    from .. import create_app  # (a worker without the app: the factory, as jobs.run does)
 
     with create_app().app_context():
         return _lay_out_part(build_key, key, kind, folder, title, lang, numbering, die_at)
 
 
 def _lay_out_part(build_key, key, kind, folder, title, lang, numbering, die_at):
-    import resource
-
-    from . import layout_worker  # (WeasyPrint: loaded by the workers that lay parts out, not by the web app)
-
     connection = _redis()
     with open(uploads.path_of(os.path.join(folder, f"{key}.html")), encoding="utf-8") as source:
         html = source.read()
@@ -91,8 +93,6 @@ class RqRunner:
         self.timeout = timeout or current_app.config["CONSULT_REPORT_TIMEOUT"]
 
     def _start(self, job):
-        from .parallel import PartMissing
-
         job.attempts += 1
         if job.attempts > self.attempts:
             raise PartMissing(f"part {job.key} failed {self.attempts} times")
@@ -105,7 +105,7 @@ class RqRunner:
             job.die_at if job.attempts == 1 else None, job_timeout=self.timeout, result_ttl=600, failure_ttl=3600)
 
     def run(self, jobs):
-        from rq.job import JobStatus
+        from rq.job import JobStatus  # (see _redis)
 
         connection = self.queue.connection
         for job in jobs:
@@ -114,7 +114,6 @@ class RqRunner:
         try:
             while not all(job.done for job in jobs):
                 if time.monotonic() > deadline:
-                    from .parallel import PartMissing
                     raise PartMissing("parts not laid out in time (are workers listening on the parts queue?)")
                 pages = {key.decode(): int(value) for key, value in connection.hgetall(f"{self.build_key}:pages").items()}
                 finished = connection.hgetall(f"{self.build_key}:done")
@@ -123,7 +122,6 @@ class RqRunner:
                         continue
                     if job.key in pages and job.pages != pages[job.key]:
                         if job.pages is not None:
-                            from .parallel import PartMissing
                             raise PartMissing(f"part {job.key}: {pages[job.key]} pages, {job.pages} before")
                         job.pages = pages[job.key]
                         self._send_numbers(jobs)

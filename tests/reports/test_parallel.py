@@ -1,16 +1,24 @@
 """The annex laid out in parts at once and joined (issue 18): a reader cannot tell it from a
 single-process build; a part whose worker dies is laid out again; a missing part fails the build."""
 import io
+import os
+import socket
+import subprocess
+import sys
+import time
 
 import pikepdf
 import pytest
 from flask_babel import force_locale
+from rq.registry import FailedJobRegistry
 from sqlalchemy import select
 
 from consult.database import utcnow
 from consult.extensions import db as _db
-from consult.reports import parallel, services
+from consult.reports import parallel, part_jobs, services
+from consult.reports.forms import stage_label
 from consult.reports.models import Report
+from tests.conftest import UPLOAD_DIR
 
 from .conftest import pdf_outline, pdf_pages
 
@@ -128,19 +136,13 @@ def test_a_part_missing_twice_fails_the_build(arabic_digits, app, monkeypatch):
 
 
 def test_progress_shows_parts_done_out_of_parts(app):
-    from flask_babel import force_locale as locale
-
-    from consult.reports.forms import stage_label
-
     report = Report(status="building", stage=parallel.progress_stage(2, 4))
     assert report.progress == 80  # between "laying out" (60) and done (100)
-    with app.test_request_context(), locale("fr"):
+    with app.test_request_context(), force_locale("fr"):
         assert str(stage_label(report.stage)) == "Mise en page : 2 parties faites sur 4"
 
 
 def _redis_running():
-    import socket
-
     try:
         with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
             return True
@@ -152,14 +154,6 @@ def _redis_running():
 def test_parts_laid_out_by_queue_workers(arabic_digits, app, database_url, monkeypatch, tmp_path):
     """With CONSULT_QUEUE_URL and `consult worker` processes listening, the parts are RQ jobs; a job
     whose work horse dies is queued again, and the joined PDF reads as the single-process build."""
-    import os
-    import subprocess
-    import sys
-    import time
-
-    from consult.reports import part_jobs
-    from tests.conftest import UPLOAD_DIR
-
     url = os.environ.get("TEST_PARTS_REDIS_URL", "redis://127.0.0.1:6379/5")
     consultation = arabic_digits.consultation
     single, single_pdf = _build(app, monkeypatch, consultation, 1)
@@ -186,7 +180,6 @@ def test_parts_laid_out_by_queue_workers(arabic_digits, app, database_url, monke
         monkeypatch.setattr(parallel, "build", watched)
         both, parallel_pdf = _build(app, monkeypatch, consultation, 2)
         assert used == [True]
-        from rq.registry import FailedJobRegistry
         assert FailedJobRegistry(queue=part_jobs.queue(url)).count == 1  # the dead attempt; the second one did it
         assert both.pages == single.pages
         assert pdf_pages(parallel_pdf, tmp_path) == pdf_pages(single_pdf, tmp_path)
