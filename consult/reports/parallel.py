@@ -170,7 +170,12 @@ class _Runner:
                     job = live.get(ready) or sentinels.get(ready)
                     if job.done:
                         continue
+                    attempts = job.attempts
                     self._on_ready(job, jobs, ready in live)
+                    if job.attempts != attempts:
+                        # Started again: the other handles of this round may be the dead attempt's (their
+                        # numbers even reused by the new one's); look again.
+                        break
         finally:
             for job in jobs:
                 if job.process is not None and job.process.is_alive():

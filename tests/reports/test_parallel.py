@@ -124,9 +124,9 @@ def test_a_part_missing_twice_fails_the_build(arabic_digits, app, monkeypatch):
     consultation = arabic_digits.consultation
     real_build = parallel.build
 
-    def always_dying(composed, on_progress=None, faults=None):
+    def always_dying(composed, on_progress=None, faults=None, queued=None):
         monkeypatch.setattr(parallel, "ATTEMPTS", 1)  # no second attempt: the part stays missing
-        return real_build(composed, on_progress, faults={"part-1": "paginated"})
+        return real_build(composed, on_progress, {"part-1": "paginated"}, queued)
 
     monkeypatch.setattr(parallel, "build", always_dying)
     monkeypatch.setitem(app.config, "CONSULT_REPORT_WORKERS", 2)
