@@ -219,7 +219,10 @@ class _Runner:
         for job in jobs:
             if job.kind == "part" and not job.done and job.numbering is None:
                 job.numbering = numbering[job.key]
-                job.connection.send(job.numbering)
+                try:
+                    job.connection.send(job.numbering)
+                except OSError:  # (died meanwhile: its sentinel tells it, and the next attempt is given them)
+                    pass
 
 
 def _child(connection, job):
