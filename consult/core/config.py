@@ -90,6 +90,8 @@ def load(instance_path, overrides=None):
         # timeout is taken as dead (marked failed, can be rebuilt).
         "CONSULT_QUEUE_URL": os.environ.get("CONSULT_QUEUE_URL") or None,
         "CONSULT_REPORT_TIMEOUT": int(os.environ.get("CONSULT_REPORT_TIMEOUT", "1800")),
+        # The compendium annex is laid out in this many parts at once (worker processes; 1: in one piece).
+        "CONSULT_REPORT_WORKERS": int(os.environ.get("CONSULT_REPORT_WORKERS", "2")),
         "CONSULT_TRANSLATE_URL": os.environ.get("CONSULT_TRANSLATE_URL") or None,
         "CONSULT_TRANSLATE_KEY": os.environ.get("CONSULT_TRANSLATE_KEY") or None,
         # The submission form is rendered once per language and time zone, kept this many seconds (0: never).

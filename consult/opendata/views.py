@@ -3,6 +3,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template
 from flask_babel import lazy_gettext as _l
 
 from ..consultations import services as consultations
+from ..consultations.views.review import language_label
 from ..consultations.vocabulary import field_label
 from ..core.web import external_url
 from . import services
@@ -59,8 +60,6 @@ def _public(response):
 
 def describe(name):
     """The description of one column, in the page's language."""
-    from ..consultations.views.review import language_label
-
     if name in DESCRIPTIONS:
         return DESCRIPTIONS[name]
     field, _sep, lang = name.rpartition("_")

@@ -9,7 +9,7 @@ from rq import Worker
 
 from ..consultations import services as consultations
 from ..core.i18n import LANGUAGES
-from . import services
+from . import part_jobs, services
 from .jobs import queue
 
 report_cli = AppGroup("report", help="Input reports of calls for input.")
@@ -52,8 +52,9 @@ def build(slug, lang, part, fmt, output):
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 def worker(burst):
-    """Build queued reports from the Redis queue (CONSULT_QUEUE_URL)."""
+    """Build queued reports, and parts of reports, from the Redis queues (CONSULT_QUEUE_URL)."""
     if not current_app.config.get("CONSULT_QUEUE_URL"):
         raise click.ClickException("CONSULT_QUEUE_URL is not set: reports are built in the web process.")
     reports = queue()
-    Worker([reports], connection=reports.connection).work(burst=burst)
+    # Parts of a build laid out in parallel first (a build waits for them), then whole builds.
+    Worker([part_jobs.queue(), reports], connection=reports.connection).work(burst=burst)

@@ -97,6 +97,10 @@ class Report(db.Model):
         """Per cent, from the stage reached (WeasyPrint gives no finer progress)."""
         if self.status == "ready":
             return 100
+        if self.stage.startswith("parts "):  # laid out in parts (consult.reports.parallel): "parts 2/5"
+            done, parts = (int(value) for value in self.stage[6:].split("/"))
+            start, end = (100 * STAGES.index(stage) / (len(STAGES) - 1) for stage in ("laying_out", "done"))
+            return round(start + (end - start) * done / max(parts, 1))
         return round(100 * STAGES.index(self.stage) / (len(STAGES) - 1)) if self.stage in STAGES else 0
 
     def download_name(self):

@@ -19,7 +19,7 @@ from ..consultations.models import Submission
 from ..core.database import utcnow
 from ..core.extensions import db
 from ..core.i18n import LANGUAGES
-from . import content, docx, jobs, main_report
+from . import content, docx, jobs, main_report, parallel
 from .models import DEFAULT_LICENCE, LICENCES, PARTS, Report, ReportSetup
 
 log = logging.getLogger(__name__)
@@ -71,8 +71,9 @@ def _number_formatter(lang, arabic_digits):
     return number, percent
 
 
-def render_html(gathered, preview=False, stylesheet_base=""):
-    """The report's HTML (for WeasyPrint, or the preview page). Call inside force_locale(lang)."""
+def render_html(gathered, preview=False, stylesheet_base="", **part):
+    """The report's HTML (for WeasyPrint, or the preview page). Call inside force_locale(lang).
+    `part` (only, part_css): one part of a build laid out in parallel (consult.reports.parallel)."""
     data = gathered.content
     lang = data["lang"]
     number, percent = _number_formatter(lang, data["arabic_digits"])
@@ -81,7 +82,7 @@ def render_html(gathered, preview=False, stylesheet_base=""):
         arabic_digits=data["arabic_digits"], preview=preview, stylesheet_base=stylesheet_base,
         num=number, percent=percent, bar=charts.bar, columns=charts.columns,
         language_name=lambda code: content.language_name(code, lang),
-        prepared=format_date(utcnow(), "long", locale=lang), **pdf.template_helpers())
+        prepared=format_date(utcnow(), "long", locale=lang), **pdf.template_helpers(), **part)
 
 
 def gather(consultation, lang, part=DEFAULT_PART):
@@ -203,6 +204,23 @@ def _compose(report):
         return render_html(gathered), pdf_title(gathered.content), gathered.input_hash, gathered.consents, docx
 
 
+def _lay_out_in_parts(report, workers):
+    """The annex cut into parts laid out in `workers` processes at once (consult.reports.parallel)."""
+    report_id = report.id
+    parts, queued = parallel.plan(workers)
+    with force_locale(report.lang):
+        gathered = gather(report.consultation, report.lang, report.part)
+        _set_stage_of(report_id, "composing")
+        composed = parallel.compose(gathered, render_html, pdf_title(gathered.content), parts)
+    input_hash, consents = gathered.input_hash, gathered.consents
+    del gathered
+    gc.collect()
+    _set_stage_of(report_id, "laying_out")
+    rendered = parallel.build(composed, queued=queued, on_progress=lambda done, total: _set_stage_of(
+        report_id, parallel.progress_stage(done, total)))
+    return rendered, input_hash, consents, None
+
+
 def run_build(report_id):
     """Build a queued report: collect, compose, lay out, write, store. Any failure marks it failed."""
     # Claimed atomically: a report is built once, whichever worker or thread gets to it first.
@@ -215,13 +233,17 @@ def run_build(report_id):
     report = db.session.get(Report, report_id)
     stored_name = docx_name = None
     try:
-        html, title, input_hash, consents, docx = _compose(report)
-        # Nothing holds the submissions any more (the session's identity map keeps only weak references):
-        # collect them now, so the layout (the long part) runs without them in memory.
-        gc.collect()
-        rendered = pdf.write_pdf(html, title=title, lang=report.lang,
-                                 on_stage=lambda stage: _set_stage_of(report_id, stage))
-        del html
+        workers = current_app.config["CONSULT_REPORT_WORKERS"]
+        if report.part == "annex" and workers > 1:
+            rendered, input_hash, consents, docx = _lay_out_in_parts(report, workers)
+        else:
+            html, title, input_hash, consents, docx = _compose(report)
+            # Nothing holds the submissions any more (the session's identity map keeps only weak references):
+            # collect them now, so the layout (the long part) runs without them in memory.
+            gc.collect()
+            rendered = pdf.write_pdf(html, title=title, lang=report.lang,
+                                     on_stage=lambda stage: _set_stage_of(report_id, stage))
+            del html
         stored_name, digest = storage.store(rendered.data)
         docx_name = storage.store(docx)[0] if docx is not None else None
         report = db.session.get(Report, report_id)

@@ -10,7 +10,7 @@ from ..core.pdf import PDF_DIR
 from ..core.web import render_form
 from . import services
 from .forms import BuildForm, PublishForm, ReportTextsForm
-from .vocabulary import PART_LABELS, PULL_REASON_LABELS, STAGE_LABELS
+from .vocabulary import PART_LABELS, PULL_REASON_LABELS, stage_label
 
 bp = Blueprint("reports", __name__)
 
@@ -24,7 +24,7 @@ STYLESHEETS = ("pdf.css", "report.css")
 
 @bp.context_processor
 def _labels():
-    return {"stage_label": lambda stage: STAGE_LABELS.get(stage, stage),
+    return {"stage_label": stage_label,
             "pull_reason_label": lambda reason: PULL_REASON_LABELS.get(reason, reason),
             "part_label": lambda part: PART_LABELS.get(part, part)}
 
@@ -150,7 +150,7 @@ def progress_state(report_id):
     """What the progress page's script polls: the build's state, in the page's language."""
     report = services.refresh(_report_or_404(report_id))
     response = jsonify(status=report.status, pending=report.is_pending, progress=report.progress,
-                       stage=str(STAGE_LABELS.get(report.stage, report.stage)))
+                       stage=str(stage_label(report.stage)))
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -12,6 +12,14 @@ STAGE_LABELS = {
     "done": _l("Done"),
 }
 
+
+def stage_label(stage):
+    """What the build's page says of a stage, "parts 2/5" (laid out in parts) included."""
+    if stage and stage.startswith("parts "):
+        done, parts = stage[6:].split("/")
+        return _l("Laying out the pages: %(done)s of %(parts)s parts done", done=done, parts=parts)
+    return STAGE_LABELS.get(stage, stage)
+
 # Why a build was pulled (models.PULL_REASONS), as the secretariat's page says it.
 PULL_REASON_LABELS = {
     "consent": _l("an organisation made its submission stricter"),

@@ -146,11 +146,13 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def app_for(database_url, upload_dir):
+def app_for(database_url, upload_dir, workers=1, queue_url=None):
+    """The app; builds in one piece (workers=1) unless told: the figures above are single-process ones."""
     from consult import create_app
 
     return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench" * 10,
-                       "CONSULT_UPLOAD_DIR": upload_dir, "CONSULT_ENV": "testing"})
+                       "CONSULT_UPLOAD_DIR": upload_dir, "CONSULT_ENV": "testing",
+                       "CONSULT_REPORT_WORKERS": workers, "CONSULT_QUEUE_URL": queue_url})
 
 
 def step_build(args):
@@ -232,6 +234,78 @@ def step_rebuild(args):
         print(json.dumps({"best": min(times), "median": sorted(times)[2]}))
 
 
+def step_parallel(args):
+    """The annex laid out in parts (issue 18): from the database to the joined PDF, with `--workers`
+    local worker processes, or as RQ jobs (`--queue-url`) on the `consult worker` processes running."""
+    from flask_babel import force_locale
+
+    from consult.consultations.services import get_consultation
+    from consult.reports import parallel, services
+
+    app = app_for(args.database_url, args.upload_dir, workers=args.workers, queue_url=args.queue_url or None)
+    with app.app_context():
+        consultation = get_consultation(args.slug)
+        started = time.perf_counter()
+        with force_locale(args.lang):
+            gathered = services.gather(consultation, args.lang, "annex")
+            composed = parallel.compose(gathered, services.render_html, services.pdf_title(gathered.content),
+                                        args.workers)
+        del gathered
+        result = parallel.build(composed, queued=bool(args.queue_url))
+        wall = time.perf_counter() - started
+        print(json.dumps({"wall": wall, "pages": result.pages, "parts": result.parts, "queued": result.queued,
+                          "worker_peaks_mb": result.worker_peaks_mb, "coordinator_peak_mb": peak_mb()}))
+
+
+def load():
+    return os.getloadavg()[0]
+
+
+def rq_workers(count, database_url, upload_dir, queue_url):
+    """`count` `consult worker` processes, each held to one core (taskset), registered on the parts queue."""
+    from consult.reports import part_jobs
+
+    env = {**os.environ, "DATABASE_URL": database_url, "CONSULT_UPLOAD_DIR": upload_dir, "SECRET_KEY": "bench" * 10,
+           "CONSULT_ENV": "testing", "CONSULT_QUEUE_URL": queue_url, "PYTHONWARNINGS": "ignore"}
+    cores = os.cpu_count() or 1
+    workers = [subprocess.Popen(["taskset", "-c", str(index % cores), sys.executable, "-m", "flask", "--app", "wsgi",
+                                 "consult", "worker"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL) for index in range(count)]
+    deadline = time.monotonic() + 60
+    while part_jobs.available_workers(queue_url) < count and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return workers
+
+
+def stop(workers):
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.wait(timeout=60)
+
+
+def measure_parallel(biggest, common, database_url, upload_dir, queue_url):
+    """Issue 18: the annex in parts, local processes (1 and 2 workers), and RQ workers on one core each."""
+    out = {"load_before": load()}
+    for workers in (1, 2):
+        out[workers] = run_step("parallel", workers=workers, queue_url="", **common)
+        print(f"  {biggest}: in parts, {workers} worker(s): {out[workers]['wall']:.1f} s, {out[workers]['pages']} pages, "
+              f"worker peaks {', '.join(f'{mb:.0f}' for mb in out[workers]['worker_peaks_mb'])} MB "
+              f"(coordinator {out[workers]['coordinator_peak_mb']:.0f} MB), load {load():.2f}", flush=True)
+    out["rq"] = {}
+    if queue_url:
+        for workers in (1, 2):
+            started = rq_workers(workers, database_url, upload_dir, queue_url)
+            try:
+                out["rq"][workers] = run_step("parallel", workers=workers, queue_url=queue_url, **common)
+            finally:
+                stop(started)
+            print(f"  {biggest}: in parts as RQ jobs, {workers} worker(s) on one core each: "
+                  f"{out['rq'][workers]['wall']:.1f} s, load {load():.2f}", flush=True)
+    out["load_after"] = load()
+    return out
+
+
 def run_step(step, **values):
     command = [sys.executable, __file__, "--step", step] + [f"--{key.replace('_', '-')}={value}" for key, value in values.items()]
     output = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT,
@@ -244,13 +318,17 @@ def main():
     parser.add_argument("--sizes", default="100,1000")
     parser.add_argument("--lang", default="ar", choices=("ar", "en", "fr"))
     parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
-    parser.add_argument("--step", choices=("build", "main", "weasyprint", "rebuild"))
+    parser.add_argument("--step", choices=("build", "main", "weasyprint", "rebuild", "parallel"))
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--queue-url", default=os.environ.get("BENCH_QUEUE_URL", "redis://127.0.0.1:6379/5"),
+                        help="Redis for the RQ measure ('' to leave it out)")
     parser.add_argument("--slug")
     parser.add_argument("--html")
     parser.add_argument("--upload-dir")
     args = parser.parse_args()
     if args.step:
-        {"build": step_build, "main": step_main, "weasyprint": step_weasyprint, "rebuild": step_rebuild}[args.step](args)
+        {"build": step_build, "main": step_main, "weasyprint": step_weasyprint, "rebuild": step_rebuild,
+         "parallel": step_parallel}[args.step](args)
         return
 
     workdir = Path(tempfile.mkdtemp(prefix="consult-bench-"))
@@ -293,6 +371,8 @@ def main():
               flush=True)
         overhead = (built["wall"] - reference["wall"]) / reference["wall"]
         results[size] = {**built, "reference": reference, "rebuild": rebuild, "overhead": overhead, "main": main_report}
+        if size == max(sizes):
+            results[size]["parallel"] = measure_parallel(size, common, database_url, upload_dir, args.queue_url)
     print(header)
     print("-" * len(header))
     for size in sizes:
@@ -324,6 +404,26 @@ def main():
     ]
     for label, ok in checks:
         print(f"  {'ok  ' if ok else 'MISS'} {label}")
+    # Issue 18: the annex in parts, against WeasyPrint's own single-process render of the same HTML.
+    measured = biggest["parallel"]
+    single_time, single_peak = biggest["reference"]["wall"], biggest["peak_mb"]
+    worker_peak = max(measured[2]["worker_peaks_mb"])
+    print()
+    print(f"Annex in parts ({max(sizes)} submissions, {biggest['pages']} pages; load {measured['load_before']:.2f} "
+          f"before, {measured['load_after']:.2f} after; {os.cpu_count()} cores)")
+    print(f"  WeasyPrint alone, one process: {single_time:.1f} s, peak {biggest['reference']['peak_mb']:.0f} MB; "
+          f"single-process build peak {single_peak:.0f} MB")
+    for workers in (1, 2):
+        print(f"  {workers} worker(s): {measured[workers]['wall']:.1f} s = {measured[workers]['wall'] / single_time:.2f} "
+              f"x WeasyPrint alone; largest worker peak {max(measured[workers]['worker_peaks_mb']):.0f} MB = "
+              f"{max(measured[workers]['worker_peaks_mb']) / single_peak:.2f} x the single-process peak")
+    if len(measured["rq"]) == 2:
+        speedup = measured["rq"][1]["wall"] / measured["rq"][2]["wall"]
+        print(f"  RQ workers, one core each (taskset): 1 worker {measured['rq'][1]['wall']:.1f} s, 2 workers "
+              f"{measured['rq'][2]['wall']:.1f} s: x{speedup:.2f} for the added worker")
+    time_ratio, memory_ratio = measured[2]["wall"] / single_time, worker_peak / single_peak
+    print(f"parallel/single = {time_ratio:.2f} {'ok' if time_ratio <= 0.6 else 'MISS'} (time, 2 workers, target 0.6); "
+          f"memory {memory_ratio:.2f} {'ok' if memory_ratio <= 0.6 else 'MISS'} (largest worker peak / single-process peak)")
 
 
 if __name__ == "__main__":

@@ -148,12 +148,14 @@ def test_texts_are_saved_per_language(report_call, secretariat_client):
     assert '<div lang="en" dir="ltr"><p>Executive summary text.</p>' in html and "<p>Méthode.</p>" in html
 
 
-def test_a_failed_build_is_marked_and_can_be_built_again(report_call, monkeypatch):
+def test_a_failed_build_is_marked_and_can_be_built_again(report_call, app, monkeypatch):
     from consult.core import pdf
 
     def broken(*args, **kwargs):
         raise MemoryError("killed half-way")
 
+    # Laid out in this process (in parts, the layout runs in worker processes: test_parallel.py fails one).
+    monkeypatch.setitem(app.config, "CONSULT_REPORT_WORKERS", 1)
     monkeypatch.setattr(pdf, "write_pdf", broken)
     report, _ = services.build_now(report_call.consultation, "en")
     assert report.status == "failed" and report.stored_name is None and report.error == "MemoryError"
