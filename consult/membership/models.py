@@ -4,7 +4,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, utcnow
+from ..core import languages
+from ..database import LanguageCode, UTCDateTime, registered_languages, utcnow
 from ..extensions import db
 
 GROUP_ROLES = ("chair", "co_chair", "member", "alternate")
@@ -13,7 +14,7 @@ GENDERS = ("female", "male", "other", "undisclosed", "unstated")
 END_REASONS = ("resigned", "other")
 APPLICATION_STATUSES = ("received", "shortlisted", "selected", "declined")
 CALL_STATUSES = ("draft", "open", "closed")
-LANGS = ("ar", "en", "fr")
+LANGS = languages.CODES  # the registered languages, read live
 REMINDER_DAYS = (60, 30, 7)
 
 
@@ -25,13 +26,12 @@ class Organisation(db.Model):
     """An organisation, shared by membership and submissions; one per normalised name."""
 
     __tablename__ = "organisations"
-    __table_args__ = (CheckConstraint(_in("name_lang", LANGS), name="name_lang"),)
-
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     # normalise_name(name): no two organisations share it.
     name_key: Mapped[str] = mapped_column(String(300), unique=True)
-    name_lang: Mapped[str] = mapped_column(String(2), default="en")
+    name_lang: Mapped[str] = mapped_column(LanguageCode, default="en")
+    _languages = registered_languages("name_lang")
     # Optional names in the other languages: {"ar": ..., "fr": ...}.
     other_names: Mapped[dict] = mapped_column(JSON, default=dict)
     acronym: Mapped[str] = mapped_column(String(30), default="")
@@ -181,7 +181,6 @@ class Application(db.Model):
     __tablename__ = "nomination_applications"
     __table_args__ = (
         CheckConstraint(_in("status", APPLICATION_STATUSES), name="status"),
-        CheckConstraint(_in("lang", LANGS), name="lang"),
         CheckConstraint(_in("nominee_gender", GENDERS), name="nominee_gender"),
         UniqueConstraint("call_id", "form_key", name="uq_nomination_applications_form_key"),
         UniqueConstraint("call_id", "nominee_email", name="uq_nomination_applications_nominee"),
@@ -191,7 +190,8 @@ class Application(db.Model):
     call_id: Mapped[int] = mapped_column(ForeignKey("nomination_calls.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
     form_key: Mapped[str] = mapped_column(String(64))
-    lang: Mapped[str] = mapped_column(String(2), default="en")
+    lang: Mapped[str] = mapped_column(LanguageCode, default="en")
+    _languages = registered_languages("lang")
     status: Mapped[str] = mapped_column(String(12), default="received")
     # The organisation's details as the applicant gave them.
     org_name: Mapped[str] = mapped_column(String(300))

@@ -1,0 +1,1 @@
+"""The shared layer: what every feature uses; it imports no feature."""
