@@ -127,8 +127,19 @@ def pick(texts, lang):
     return languages.best_text(texts, lang)
 
 
+def language_list(locale=None):
+    """The registered languages named in the reader's language and joined its way: "Arabic, English, or French",
+    "العربية أو الإنجليزية أو الفرنسية" (for sentences that list what one may write in)."""
+    from babel.lists import format_list
+
+    locale = _locale(locale)
+    return format_list([locale.languages.get(code, languages.native_name(code)) for code in languages.codes()],
+                       style="or", locale=locale)
+
+
 def template_globals():
     return {
+        "language_list": language_list,
         "LANGUAGES": LANGUAGES,
         "LANGUAGE_NAMES": LANGUAGE_NAMES,
         "current_lang": current_lang,

@@ -1,6 +1,7 @@
 import click
 
 from ..extensions import db
+from ..i18n import LANGUAGES
 from ..web import external_url
 from . import services
 
@@ -8,7 +9,7 @@ from . import services
 @click.command("create-admin")
 @click.argument("email")
 @click.option("--name", default="", help="The person's name.")
-@click.option("--lang", type=click.Choice(["ar", "en", "fr"]), default="en", help="Language of the link's page.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", help="Language of the link's page.")
 def create_admin(email, name, lang):
     """Create a secretariat account and print a one-time link to set its password."""
     user = services.find_user(email)

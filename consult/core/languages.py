@@ -131,12 +131,6 @@ def check(code, what="language"):
     return code
 
 
-def stylesheet():
-    """CSS giving each language its PDF typeface (templates/pdf/base.html; the preview's languages.css)."""
-    return "\n".join(f":lang({language.code}) {{ font-family: {language.font_family()}; }}"
-                     for language in _registry.values() if language.typeface != LATIN_TYPEFACE)
-
-
 class _Codes(Sequence):
     """The registered codes, read live: `lang in CODES`, `for lang in CODES`, `CODES.index(lang)`."""
 

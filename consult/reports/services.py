@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from .. import charts, database, pdf
 from ..audit import services as audit
 from ..consultations import uploads, visibility
+from ..core import languages
 from ..consultations.models import Submission
 from ..database import utcnow
 from ..extensions import db
@@ -64,8 +65,8 @@ def save_setup(consultation, actor, summary, methodology, arabic_digits, licence
 
 # ---------------------------------------------------------------- rendering
 
-def _number_formatter(lang, arabic_digits):
-    system = "arab" if arabic_digits else "latn"
+def _number_formatter(lang, native_digits):
+    system = languages.get(lang).digits if native_digits else "latn"
 
     def number(value):
         return format_decimal(value, locale=lang, numbering_system=system) if isinstance(value, int) else str(value)
