@@ -156,3 +156,40 @@ def test_a_fourth_right_to_left_language_works_end_to_end(persian_app, create_co
     stylesheet = re.search(r'href="([^"]*languages\.css)"', preview).group(1)
     css = staff.get(stylesheet).get_data(as_text=True)
     assert ':lang(fa) { font-family: "Noto Naskh Arabic"' in css and ":lang(en)" not in css
+
+
+@pytest.mark.parametrize("url, fields", [
+    ("/en/consultations/new", ("title_fa", "description_fa", "questions_fa")),
+    ("/en/meetings/new", ("title_fa", "description_fa")),
+    ("/en/group/organisations/new", ("name_fa",)),
+    ("/en/group/nominations/new", ("title_fa", "description_fa")),
+])
+def test_the_secretariats_forms_have_fields_for_a_registered_language(persian_app, create_user, url, fields):
+    secretariat = create_user(email="secretariat@example.org", role="secretariat")
+    page = login(persian_app.test_client(), secretariat.email).get(url)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for name in fields:
+        assert f'name="{name}"' in html, name
+    if "nominations" in url:
+        assert "Title in Persian" in html and "Description in Persian" in html
+
+
+def test_the_report_workspace_offers_a_registered_language(persian_app, create_consultation, create_user):
+    secretariat = create_user(email="secretariat@example.org", role="secretariat")
+    client = login(persian_app.test_client(), secretariat.email, lang="fr")
+    html = client.get(f"/fr/reports/{create_consultation().slug}/").get_data(as_text=True)
+    assert "Résumé analytique en persan" in html and 'name="summary_fa"' in html
+    from consult.reports.forms import BuildForm
+
+    with persian_app.test_request_context("/fr/"):
+        assert [choice[0] for choice in BuildForm().lang.iter_choices()] == ["ar", "en", "fr", "fa"]
+
+
+def test_forms_lose_the_fields_of_a_language_taken_away(app):
+    from consult.consultations.admin_forms import ConsultationForm
+
+    languages.register(PERSIAN)
+    assert hasattr(ConsultationForm, "title_fa")
+    languages.unregister("fa")
+    assert not hasattr(ConsultationForm, "title_fa") and hasattr(ConsultationForm, "title_ar")

@@ -5,6 +5,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..core import languages
 from ..database import LanguageCode, UTCDateTime, registered_languages, utcnow
 from ..extensions import db
 
@@ -21,7 +22,7 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    locale: Mapped[str] = mapped_column(LanguageCode, default="ar")
+    locale: Mapped[str] = mapped_column(LanguageCode, default=languages.DEFAULT)
     _languages = registered_languages("locale")
     timezone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

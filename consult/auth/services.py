@@ -5,6 +5,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from ..core import languages
 from ..database import is_row_id, parse_row_id, utcnow
 from ..extensions import db
 from .models import ROLES, User
@@ -31,7 +32,7 @@ def find_user(email):
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def create_user(email, role, name="", locale="ar"):
+def create_user(email, role, name="", locale=languages.DEFAULT):
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     user = User(email=normalise_email(email), role=role, name=name, locale=locale)

@@ -65,6 +65,14 @@ LANGUAGES = (
 DEFAULT = "ar"
 
 _registry = {language.code: language for language in LANGUAGES}
+# Called with (code, added) when a language is registered or taken away at run time (per-language form fields).
+_listeners = []
+
+
+def on_change(listener):
+    """Decorator: `listener(code, added)` runs after register() and unregister()."""
+    _listeners.append(listener)
+    return listener
 
 
 def register(language):
@@ -72,6 +80,8 @@ def register(language):
     if language.fallback is not None and language.fallback not in _registry and language.fallback != language.code:
         raise ValueError(f"language {language.code}: fallback {language.fallback!r} is not registered")
     _registry[language.code] = language
+    for listener in _listeners:
+        listener(language.code, True)
     return language
 
 
@@ -79,7 +89,9 @@ def unregister(code):
     """Take a language added with register() away again (tests)."""
     if code == DEFAULT or any(language.fallback == code for language in _registry.values() if language.code != code):
         raise ValueError(f"language {code} is needed by another one")
-    _registry.pop(code, None)
+    if _registry.pop(code, None) is not None:
+        for listener in _listeners:
+            listener(code, False)
 
 
 def codes():

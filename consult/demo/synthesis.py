@@ -7,6 +7,7 @@ from ..auth.models import User
 from ..consultations import services as consultations
 from ..consultations import visibility
 from ..consultations.models import Consultation
+from ..core import languages
 from ..extensions import db
 from ..reports import services as reports
 from ..synthesis import services as synthesis
@@ -107,7 +108,7 @@ def _translate_quotes(consultation, quotes, secretariat):
     for submission_id, field in quotes:
         submission = db.session.get(Submission, submission_id)
         position = TEXTS[submission.language][field].index(getattr(submission, field))
-        for lang in ("ar", "en", "fr"):
+        for lang in TEXTS:  # the languages the demo's texts are written in
             existing = submission.translation(field, lang)
             if lang != submission.language and not (existing and existing.confirmed):
                 consultations.save_translation(submission, field, lang, TEXTS[lang][field][position], secretariat)
@@ -141,7 +142,7 @@ def load_synthesis():
     if _user(email) is not None and objective in with_input:
         synthesis.comment(consultation, objective, _user(email), text)
     built = 0
-    for lang in ("ar", "en", "fr"):
+    for lang in languages.codes():
         for part in ("main", "annex"):
             report, _reused = reports.build_now(consultation, lang, part=part)
             if report.is_ready:

@@ -11,8 +11,8 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from .. import reference
 from ..consultations.admin_forms import DATETIME_FORMATS, DATETIME_MESSAGE, offered_zones
-from ..forms import ConsultForm
-from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_lang, zone_label
+from ..forms import ConsultForm, LanguageName, language_choices, per_language
+from ..i18n import LANGUAGES, current_lang, zone_label
 from ..text import normalise_name
 from .models import GENDERS, GROUP_ROLES
 
@@ -76,10 +76,7 @@ class OrganisationFieldsMixin:
 
 class OrganisationForm(OrganisationFieldsMixin, ConsultForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
-    name_lang = SelectField(_l("Language of this name"), choices=[SelectChoice(c, LANGUAGE_NAMES[c]) for c in LANGUAGES])
-    name_ar = StringField(_l("Name in Arabic (optional)"), validators=[Optional(), Length(max=300)])
-    name_en = StringField(_l("Name in English (optional)"), validators=[Optional(), Length(max=300)])
-    name_fr = StringField(_l("Name in French (optional)"), validators=[Optional(), Length(max=300)])
+    name_lang = SelectField(_l("Language of this name"), choices=language_choices)
     acronym = StringField(_l("Acronym (optional)"), validators=[Optional(), Length(max=30)])
 
     def __init__(self, *args, **kwargs):
@@ -102,6 +99,10 @@ class OrganisationForm(OrganisationFieldsMixin, ConsultForm):
             "countries_of_work": list(self.countries_of_work.data or []), "website": self.website.data or "",
             "migrant_led": bool(self.migrant_led.data),
         }
+
+
+per_language(OrganisationForm, "name", lambda lang: StringField(
+    _l("Name in %(language)s (optional)", language=LanguageName(lang)), validators=[Optional(), Length(max=300)]))
 
 
 class TermFieldsMixin:
@@ -139,7 +140,7 @@ class NewTermForm(TermFieldsMixin, ConsultForm):
     name = StringField(_l("Or a new member: name"), validators=[Optional(), Length(max=200)])
     email = EmailField(_l("New member's e-mail"), validators=[Optional(), Email(), Length(max=254)],
                        description=_l("The new member receives a link to choose a password."))
-    locale = SelectField(_l("Language of e-mails"), choices=[SelectChoice(c, LANGUAGE_NAMES[c]) for c in LANGUAGES])
+    locale = SelectField(_l("Language of e-mails"), choices=language_choices)
 
     def __init__(self, *args, organisations=(), users=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,12 +182,6 @@ class HideNameForm(ConsultForm):
 
 
 class CallForm(ConsultForm):
-    title_ar = StringField(_l("Title in Arabic"), validators=[Optional(), Length(max=300)])
-    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
-    title_fr = StringField(_l("Title in French"), validators=[Optional(), Length(max=300)])
-    description_ar = TextAreaField(_l("Description in Arabic"), validators=[Optional(), Length(max=TEXT_LIMIT)])
-    description_en = TextAreaField(_l("Description in English"), validators=[Optional(), Length(max=TEXT_LIMIT)])
-    description_fr = TextAreaField(_l("Description in French"), validators=[Optional(), Length(max=TEXT_LIMIT)])
     seats = IntegerField(_l("Seats to fill"), validators=[InputRequired(), NumberRange(min=1, max=99)])
     closes_at = DateTimeLocalField(_l("Deadline"), format=DATETIME_FORMATS,
                                    validators=[InputRequired(message=DATETIME_MESSAGE)])
@@ -219,6 +214,11 @@ class CallForm(ConsultForm):
             "closes_at": self.closes_at.data.replace(tzinfo=zone).astimezone(timezone.utc),
         }
 
+
+per_language(CallForm, "title", lambda lang: StringField(
+    _l("Title in %(language)s", language=LanguageName(lang)), validators=[Optional(), Length(max=300)]))
+per_language(CallForm, "description", lambda lang: TextAreaField(
+    _l("Description in %(language)s", language=LanguageName(lang)), validators=[Optional(), Length(max=TEXT_LIMIT)]))
 
 class ApplicationForm(OrganisationFieldsMixin, ConsultForm):
     """The public nomination form: an organisation nominates a person. No account needed."""
