@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-CODE_LENGTH = 8  # the width of every language column ("ar", "ckb", "ku-Arab")
+CODE_LENGTH = 8  # the width of every language column (ISO 639 codes: "ar", "fa", "ckb")
 DIRECTIONS = ("ltr", "rtl")
 # Numbering systems (CLDR names) and the CSS counter style that writes page numbers in them.
 DIGITS = {"latn": "decimal", "arab": "arabic-indic", "arabext": "persian"}
@@ -31,8 +31,9 @@ class Language:
     fallback: str | None = "en"  # the language shown when a text is missing in this one
 
     def __post_init__(self):
-        if not (0 < len(self.code) <= CODE_LENGTH) or not self.code.replace("-", "").isalnum():
-            raise ValueError(f"language code {self.code!r}: 1 to {CODE_LENGTH} letters")
+        if not (2 <= len(self.code) <= CODE_LENGTH and self.code.isascii() and self.code.isalpha()
+                and self.code.islower()):
+            raise ValueError(f"language code {self.code!r}: 2 to {CODE_LENGTH} lowercase letters (ISO 639)")
         if self.direction not in DIRECTIONS:
             raise ValueError(f"language {self.code}: direction is one of {DIRECTIONS}")
         if self.digits not in DIGITS:
