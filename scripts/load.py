@@ -46,6 +46,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 
+from consult.core import languages  # noqa: E402  (from the checkout, once it is on the path)
+
+LANGUAGES = languages.codes()
+
 SLUG = "last-hour-2026"
 PREFIX = "LOAD"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -291,7 +295,7 @@ def text(rng, lang, words):
 
 def form_fields(rng, number, email):
     """Every field of the submission form, as a browser sends them."""
-    lang = rng.choice(("ar", "en", "fr"))
+    lang = rng.choice(LANGUAGES)
     fields = [
         ("org_name", f"Organisation {number % 150}" if lang != "ar" else f"جمعية رقم {number % 150}"),
         ("constituency", rng.choice(CONSTITUENCIES)),
@@ -358,7 +362,7 @@ async def submitter(number, connector, base, config, recorder, accepted, stop):
         for round_ in range(config["per_submitter"]):
             if stop.is_set():
                 return
-            page_lang = rng.choice(("ar", "en", "fr"))
+            page_lang = rng.choice(LANGUAGES)
             email = f"load-{config['run']}-{number}-{round_}@example.org"
             form_url = f"/{page_lang}/consultations/{SLUG}/submit"
             # A person whose page did not come retries after a moment; a POST is resent as is (same form key).
@@ -405,7 +409,7 @@ async def reader(number, connector, base, recorder, stop):
     async with aiohttp.ClientSession(base_url=base, connector=connector, connector_owner=False,
                                      timeout=aiohttp.ClientTimeout(total=120)) as session:
         while not stop.is_set():
-            lang = rng.choice(("ar", "en", "fr"))
+            lang = rng.choice(LANGUAGES)
             await timed(recorder, "call page", session, "GET", f"/{lang}/consultations/{SLUG}/")
             await asyncio.sleep(rng.uniform(0, 0.5))
 
@@ -419,7 +423,7 @@ async def warm_up(base, workers, threads):
             async with session.get(path) as response:
                 await response.read()
 
-        for lang in ("ar", "en", "fr"):
+        for lang in LANGUAGES:
             paths = [f"/{lang}/consultations/{SLUG}/", f"/{lang}/consultations/{SLUG}/submit"] * workers * threads
             await asyncio.gather(*(get(path) for path in paths))
 

@@ -2,13 +2,14 @@ import click
 
 from ..core.extensions import db
 from ..core.web import external_url
+from ..core.i18n import LANGUAGES
 from . import services
 
 
 @click.command("create-admin")
 @click.argument("email")
 @click.option("--name", default="", help="The person's name.")
-@click.option("--lang", type=click.Choice(["ar", "en", "fr"]), default="en", help="Language of the link's page.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", help="Language of the link's page.")
 def create_admin(email, name, lang):
     """Create a secretariat account and print a one-time link to set its password."""
     user = services.find_user(email)

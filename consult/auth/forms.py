@@ -3,8 +3,8 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from ..core.forms import ConsultForm
-from ..core.i18n import LANGUAGE_NAMES, LANGUAGES, REGION_ZONES
+from ..core.forms import ConsultForm, language_choices
+from ..core.i18n import REGION_ZONES
 from .services import MIN_PASSWORD_LENGTH
 
 
@@ -31,5 +31,5 @@ class SetPasswordForm(ConsultForm):
 
 class AccountForm(ConsultForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
-    locale = SelectField(_l("Language of e-mails"), choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
+    locale = SelectField(_l("Language of e-mails"), choices=language_choices)
     timezone = SelectField(_l("Your time zone"), choices=[SelectChoice(zone) for zone in REGION_ZONES])

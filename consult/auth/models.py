@@ -5,8 +5,9 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..core.database import UTCDateTime, utcnow
+from ..core.database import LanguageCode, registered_languages, UTCDateTime, utcnow
 from ..core.extensions import db
+from ..core import languages
 
 ROLES = ("secretariat", "member")
 
@@ -21,7 +22,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    locale: Mapped[str] = mapped_column(String(2), default="ar")
+    locale: Mapped[str] = mapped_column(LanguageCode, default=languages.DEFAULT)
+    _languages = registered_languages("locale")
     timezone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

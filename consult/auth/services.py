@@ -9,6 +9,7 @@ from ..core.database import is_row_id, parse_row_id, utcnow
 from ..core.extensions import db
 from ..core.mail import services as mail
 from ..core.web import external_url
+from ..core import languages
 from .models import ROLES, User
 
 hasher = PasswordHasher()
@@ -33,7 +34,7 @@ def find_user(email):
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def create_user(email, role, name="", locale="ar"):
+def create_user(email, role, name="", locale=languages.DEFAULT):
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     user = User(email=normalise_email(email), role=role, name=name, locale=locale)

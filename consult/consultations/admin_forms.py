@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..core import reference
-from ..core.forms import DATETIME_FORMATS, DATETIME_MESSAGE, ConsultForm, offered_zones
+from ..core.forms import DATETIME_FORMATS, DATETIME_MESSAGE, ConsultForm, offered_zones, per_language
 from ..core.i18n import LANGUAGES, current_lang, valid_zone, zone_label
 from . import calls, services
 from .models import CONSULTATION_STATUSES
@@ -26,14 +26,10 @@ QUESTIONS_LIMIT = 5000
 
 
 def _language_fields(kind, label, limit, textarea=False, description=None):
-    """One field per working language, named <kind>_<lang>."""
+    """One field per registered language, named <kind>_<lang>."""
     field_class = TextAreaField if textarea else StringField
-    return {
-        f"{kind}_{lang}": field_class(
-            label, validators=[Optional(), Length(max=limit)], description=description,
-            render_kw={"lang": lang})
-        for lang in LANGUAGES
-    }
+    per_language(ConsultationForm, kind, lambda lang: field_class(
+        label, validators=[Optional(), Length(max=limit)], description=description, render_kw={"lang": lang}))
 
 
 def no_break(example):
@@ -178,15 +174,11 @@ class ConsultationForm(ConsultForm):
         return data
 
 
-for _name, _field in {
-    **_language_fields("title", _l("Title"), TITLE_LIMIT),
-    **_language_fields("description", _l("Description"), DESCRIPTION_LIMIT, textarea=True,
-                       description=_l("Leave an empty line between paragraphs.")),
-    **_language_fields("questions", _l("Guiding questions"), QUESTIONS_LIMIT, textarea=True,
-                       description=_l("One question per line.")),
-}.items():
-    setattr(ConsultationForm, _name, _field)
-del _name, _field
+_language_fields("title", _l("Title"), TITLE_LIMIT)
+_language_fields("description", _l("Description"), DESCRIPTION_LIMIT, textarea=True,
+                 description=_l("Leave an empty line between paragraphs."))
+_language_fields("questions", _l("Guiding questions"), QUESTIONS_LIMIT, textarea=True,
+                 description=_l("One question per line."))
 
 
 def _texts(form, kind):

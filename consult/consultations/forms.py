@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -40,8 +41,7 @@ class SubmissionForm(ConsultForm):
     contact_email = EmailField(_l("Contact e-mail"), validators=[DataRequired(), Email(), Length(max=254)],
                                description=_l("We send the receipt and your private link here."))
     contact_phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=50)])
-    language = RadioField(_l("Language of your submission"), validators=[InputRequired()],
-                          description=_l("Write in the language you prefer: Arabic, English or French."))
+    language = RadioField(_l("Language of your submission"), validators=[InputRequired()])
     objectives = SelectMultipleField(_l("GCM objectives your submission addresses"), coerce=int, validators=[Optional()])
     principles = SelectMultipleField(_l("Guiding principles you refer to"), validators=[Optional()])
     good_practices = TextAreaField(_l("Good practices"), validators=[Length(max=TEXT_LIMIT)],
@@ -70,6 +70,8 @@ class SubmissionForm(ConsultForm):
         ] + [SelectChoice(OUTSIDE_REGION, _l("Outside the Arab region"))]
         self.countries_of_work.choices = [SelectChoice(code, label) for code, label in reference.choices(reference.AREAS, lang)]
         self.language.choices = [SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
+        self.language.description = _("Write in the language you prefer: %(languages)s.",
+                                      languages=i18n.language_list(lang))
         self.objectives.choices = [SelectChoice(number, label) for number, label in reference.choices(reference.OBJECTIVES, lang)]
         self.principles.choices = [SelectChoice(code, label) for code, label in reference.choices(reference.PRINCIPLES, lang)]
         self.confidentiality.choices = [SelectChoice(level, level_explanation(level)) for level in visibility.LEVELS]

@@ -1,11 +1,12 @@
 """Calls for input (Consultation) and what organisations send (Submission)."""
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, Boolean, CheckConstraint, event, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.database import UTCDateTime, utcnow
+from ..core.database import LanguageCode, registered_languages, UTCDateTime, utcnow
 from ..core.extensions import db
+from ..core import languages
 from . import visibility
 from ..core.storage import StoredFileMixin
 
@@ -13,7 +14,7 @@ CONSULTATION_STATUSES = ("draft", "open", "closed", "reported")
 SUBMISSION_STATUSES = ("draft", "received", "screened", "included", "excluded", "withdrawn")
 CONFIDENTIALITY_LEVELS = visibility.LEVELS
 TEXT_FIELDS = ("good_practices", "challenges", "recommendations")
-LANGS = ("ar", "en", "fr")
+LANGS = languages.CODES  # the registered languages, read live
 
 
 def _in(column, values):
@@ -98,7 +99,6 @@ class Submission(db.Model):
     __table_args__ = (
         CheckConstraint(_in("status", SUBMISSION_STATUSES), name="status"),
         CheckConstraint(_in("confidentiality", CONFIDENTIALITY_LEVELS), name="confidentiality"),
-        CheckConstraint(_in("language", LANGS), name="language"),
         UniqueConstraint("consultation_id", "form_key", name="uq_submissions_form_key"),
         UniqueConstraint("consultation_id", "number", name="uq_submissions_number"),
         Index("ix_submissions_queue", "consultation_id", "status"),
@@ -130,8 +130,9 @@ class Submission(db.Model):
     contact_phone: Mapped[str | None] = mapped_column(String(50))
     contact_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    language: Mapped[str] = mapped_column(String(2), default="en")
-    page_lang: Mapped[str] = mapped_column(String(2), default="en")  # for e-mails to the submitter
+    language: Mapped[str] = mapped_column(LanguageCode, default="en")
+    page_lang: Mapped[str] = mapped_column(LanguageCode, default="en")  # for e-mails to the submitter
+    _languages = registered_languages("language", "page_lang")
     objectives: Mapped[list] = mapped_column(JSON, default=list)
     objectives_reviewed: Mapped[list | None] = mapped_column(JSON)
     principles: Mapped[list] = mapped_column(JSON, default=list)
@@ -191,7 +192,8 @@ class SubmissionTranslation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
     field: Mapped[str] = mapped_column(String(20))
-    lang: Mapped[str] = mapped_column(String(2))
+    lang: Mapped[str] = mapped_column(LanguageCode)
+    _languages = registered_languages("lang")
     text: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default="draft")
     machine: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -9,6 +9,7 @@ import os
 import secrets
 from pathlib import Path
 
+from . import languages
 from .storage import MAX_FILE_BYTES, MAX_FILES
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository (this file is consult/core/config.py)
@@ -109,7 +110,7 @@ def load(instance_path, overrides=None):
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": env == "production",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
-        "BABEL_DEFAULT_LOCALE": "ar",
+        "BABEL_DEFAULT_LOCALE": languages.DEFAULT,
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         "PASSWORD_LINK_MAX_AGE": 48 * 3600,
         "RESET_LINK_MAX_AGE": 2 * 3600,

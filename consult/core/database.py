@@ -5,13 +5,30 @@ from contextvars import ContextVar
 from datetime import datetime, timezone
 
 from flask import g, request
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, String, event
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import validates
 from sqlalchemy.types import TypeDecorator
 
+from . import languages
 from .extensions import db
 
 log = logging.getLogger(__name__)
+
+# A language column: any registered code fits, and the database does not list them (adding a
+# language needs no migration); the model checks the value against the registry instead.
+LanguageCode = String(languages.CODE_LENGTH)
+
+
+def registered_languages(*columns):
+    """A model's validator: `columns` hold registered languages (consult/core/languages.py), else ValueError.
+    Use as a class attribute: `_languages = registered_languages("lang")`."""
+
+    @validates(*columns)
+    def _registered_language(self, key, value):
+        return value if value is None else languages.check(value, f"{type(self).__name__}.{key}")
+
+    return _registered_language
 
 
 # Whether the current unit of work means to write: requests other than

@@ -6,11 +6,14 @@ control characters with a message in the reader's language. Multi-line fields ke
 """
 import functools
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from . import languages
 from .i18n import REGION_ZONES, valid_zone
 from .text import has_line_break_or_control, strip_format
 
@@ -35,6 +38,43 @@ def single_line(form, field):
     """The shared validator: used by ConsultForm for every single-line field, usable on its own."""
     if isinstance(field.data, str) and has_line_break_or_control(field.data):
         raise ValidationError(SINGLE_LINE_MESSAGE)
+
+
+# (form class, kind, make_field): the forms with one field per language, named <kind>_<code>.
+_PER_LANGUAGE = []
+
+
+def per_language(form_class, kind, make_field):
+    """Give `form_class` a field `<kind>_<code>` = make_field(code) for every registered language, now and
+    for any language registered later (the registry is the one list of languages)."""
+    _PER_LANGUAGE.append((form_class, kind, make_field))
+    for code in languages.codes():
+        setattr(form_class, f"{kind}_{code}", make_field(code))
+
+
+@languages.on_change
+def _follow_the_registry(code, added):
+    for form_class, kind, make_field in _PER_LANGUAGE:
+        if added:
+            setattr(form_class, f"{kind}_{code}", make_field(code))  # WTForms rebuilds the form's field list
+        elif hasattr(form_class, f"{kind}_{code}"):
+            delattr(form_class, f"{kind}_{code}")
+
+
+def language_choices(form=None, field=None):
+    """The registered languages, each named in itself, as a field's choices (a callable: read when shown)."""
+    return [SelectChoice(code, languages.native_name(code)) for code in languages.codes()]
+
+
+class LanguageName:
+    """A language's name in the reader's language, read when shown: a form label's %(language)s."""
+
+    def __init__(self, code):
+        self.code = code
+
+    def __str__(self):
+        locale = get_locale()
+        return (locale.languages.get(self.code) if locale else None) or languages.native_name(self.code)
 
 
 class ConsultForm(FlaskForm):

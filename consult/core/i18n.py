@@ -12,12 +12,13 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms.i18n import messages_path
 
+from . import languages
 from .database import utcnow
 
-LANGUAGES = ("ar", "en", "fr")
-RTL_LANGUAGES = frozenset({"ar"})
-# Each language named in itself, for the switcher.
-LANGUAGE_NAMES = {"ar": "العربية", "en": "English", "fr": "Français"}
+# The registered language codes and their names in themselves, read live from the registry
+# (consult/core/languages.py): `lang in LANGUAGES`, `for lang in LANGUAGES`, LANGUAGE_NAMES[lang].
+LANGUAGES = languages.CODES
+LANGUAGE_NAMES = languages.NAMES
 TZ_COOKIE = "tz"
 # Zones offered first in the picker: the region runs from UTC+0 to UTC+4.
 REGION_ZONES = (
@@ -57,8 +58,8 @@ def select_locale():
 
 
 def browser_language():
-    """Best language from Accept-Language; Arabic when nothing matches."""
-    return request.accept_languages.best_match(LANGUAGES) or "ar"
+    """Best language from Accept-Language; the registry's default (Arabic) when nothing matches."""
+    return request.accept_languages.best_match(languages.codes()) or languages.DEFAULT
 
 
 @functools.cache
@@ -104,11 +105,11 @@ def wtforms_translations():
 
 
 def current_lang():
-    return str(get_locale() or "ar")
+    return str(get_locale() or languages.DEFAULT)
 
 
 def text_direction(lang=None):
-    return "rtl" if (lang or current_lang()) in RTL_LANGUAGES else "ltr"
+    return languages.direction(lang or current_lang())
 
 
 def switch_language_url(lang):
@@ -125,20 +126,27 @@ def switch_language_url(lang):
 
 
 def pick(texts, lang):
-    """The text in `lang` from a {"ar": ..., "en": ..., "fr": ...} dict, else another one.
+    """The text in `lang` from a {"ar": ..., "en": ..., "fr": ...} dict, else along the registry's fallbacks.
 
     Returns (text, language it is in), so a page can mark text that is not in
     the reader's language with its own `lang`.
     """
-    texts = texts or {}
-    for code in (lang, "en", "ar", "fr"):
-        if texts.get(code):
-            return texts[code], code
-    return "", lang
+    return languages.best_text(texts, lang)
+
+
+def language_list(locale=None, style="or"):
+    """The registered languages named in the reader's language and joined its way: "Arabic, English, or French",
+    "العربية أو الإنجليزية أو الفرنسية" (style "or"), "Arabic, English, and French" (style "standard")."""
+    from babel.lists import format_list
+
+    locale = _locale(locale)
+    return format_list([locale.languages.get(code, languages.native_name(code)) for code in languages.codes()],
+                       style=style, locale=locale)
 
 
 def template_globals():
     return {
+        "language_list": language_list,
         "LANGUAGES": LANGUAGES,
         "LANGUAGE_NAMES": LANGUAGE_NAMES,
         "current_lang": current_lang,
@@ -170,7 +178,7 @@ DATE_STYLES = ("prose", "table")
 
 
 def _locale(locale=None):
-    return Locale.parse(str(locale or get_locale() or "ar"))
+    return Locale.parse(str(locale or get_locale() or languages.DEFAULT))
 
 
 def format_day(day, style="prose", locale=None):

@@ -16,10 +16,12 @@ from markupsafe import Markup, escape
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from . import languages
+
 log = logging.getLogger(__name__)
 
 PDF_DIR = (Path(__file__).resolve().parents[2] / "templates" / "pdf").resolve()
-ARABIC_FACES = ("Noto Naskh Arabic", "DejaVu Sans")
+ARABIC_FACES = (languages.get("ar").typeface[0], "DejaVu Sans")
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF; needs <title> and lang, both set by templates/pdf/base.html
 AUTHOR = "consult"
 
@@ -81,9 +83,19 @@ def bdi(value, direction="ltr"):
     return Markup(f"<bdi{attribute}>{mark}") + escape(value) + Markup("\u2069</bdi>")
 
 
+def language_css():
+    """Each language's typeface, from the registry (consult/core/languages.py): text in a language with its
+    own faces (Arabic: Noto Naskh Arabic) is set in them, in any document. templates/pdf/base.html puts it
+    in the PDF; the HTML preview loads it as languages.css."""
+    return Markup("\n".join(f":lang({language.code}) {{ font-family: {language.font_family()}; }}"
+                     for language in map(languages.get, languages.codes())
+                     if language.typeface != languages.LATIN_TYPEFACE))
+
+
 def template_helpers():
     """What templates/pdf/base.html and the documents extending it need besides the app's globals."""
-    return {"css_string": css_string, "bdi": bdi}
+    return {"css_string": css_string, "bdi": bdi, "language_css": language_css,
+            "counter_style": lambda lang: languages.get(lang).counter_style}
 
 
 @dataclass

@@ -24,34 +24,51 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from flask_babel import gettext as _
 
-LANGUAGES = ("ar", "en", "fr")
+from . import languages
 
+# The languages the data below is written in (its sources' languages). The app may speak more
+# (consult/core/languages.py): a label with no text in a language gives that language's fallback.
+LANGUAGES = ("ar", "en", "fr")
 
 @dataclass(frozen=True)
 class Label:
-    """One text in the three working languages."""
+    """One text in several languages: {language code: text}. A language with no text here (one added to
+    the registry later) gets the text of its fallback (consult/core/languages.py)."""
 
-    ar: str
-    en: str
-    fr: str
+    texts: Mapping[str, str]
     # Languages whose wording is not yet checked against the official source.
     unverified: frozenset = field(default=frozenset())
 
+    def __post_init__(self):
+        object.__setattr__(self, "texts", MappingProxyType(dict(self.texts)))
+
+    def __hash__(self):
+        return hash((tuple(sorted(self.texts.items())), self.unverified))
+
+    def __getattr__(self, code):
+        # label.en, label.ar: the text written in that language ("" if none); only for language codes.
+        if code.startswith("_") or code in ("texts", "unverified"):
+            raise AttributeError(code)
+        return self.texts.get(code, "")
+
     def get(self, lang: str | None = "en") -> str:
-        """The text in `lang` ("fr", "fr-FR", "ar_SA" ...), else English."""
-        code = (lang or "en")[:2].lower()
-        return (getattr(self, code) if code in LANGUAGES else "") or self.en
+        """The text in `lang` ("fr", "fr-FR", "ar_SA" ...), else its fallback's."""
+        code = (lang or "en").replace("_", "-").split("-")[0].lower()
+        return languages.best_text(self.texts, code if languages.is_known(code) else "en")[0]
 
     def verified(self, lang: str) -> bool:
         return lang not in self.unverified
 
 
 def _label(ar, en, fr, unverified=()):
-    return Label(ar=ar, en=en, fr=fr, unverified=frozenset(unverified))
+    """A label of the data below, from its texts in the order of LANGUAGES."""
+    return Label(dict(zip(LANGUAGES, (ar, en, fr), strict=True)), unverified=frozenset(unverified))
 
 
 class _Item:
@@ -589,10 +606,10 @@ def unverified_labels():
         for name in ("title", "short"):
             lbl = getattr(obj, name)
             out += [(f"objective {obj.number}", name, lang, lbl.get(lang))
-                    for lang in LANGUAGES if not lbl.verified(lang)]
+                    for lang in lbl.texts if not lbl.verified(lang)]
     for kind, items in (("principle", PRINCIPLES), ("subregion", SUBREGIONS),
                         ("area", AREAS), ("constituency", CONSTITUENCIES)):
         for item in items:
             out += [(f"{kind} {item.code}", "name", lang, item.name.get(lang))
-                    for lang in LANGUAGES if not item.name.verified(lang)]
+                    for lang in item.name.texts if not item.name.verified(lang)]
     return out

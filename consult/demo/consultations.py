@@ -224,9 +224,9 @@ def _review(submissions, secretariat, rng):
         services.set_status(submission, status, secretariat, reason=EXCLUSION_REASON if status == "excluded" else None)
         db.session.commit()
         if status == "included" and index % 3 == 0:
-            # A person's translation of the recommendations into the other two languages.
+            # A person's translation of the recommendations into the other languages of the demo's texts.
             position = TEXTS[submission.language]["recommendations"].index(submission.recommendations)
-            for lang in ("ar", "en", "fr"):
+            for lang in TEXTS:
                 if lang != submission.language:
                     services.save_translation(submission, "recommendations", lang,
                                               TEXTS[lang]["recommendations"][position], secretariat)

@@ -4,13 +4,12 @@ built and published in the three languages, and so its open data. Done once: a s
 from sqlalchemy import select
 
 from ..auth.models import User
-from ..consultations import services as consultations
-from ..consultations import visibility
+from ..consultations import services as consultations, visibility
 from ..consultations.models import Consultation, Submission
 from ..core.extensions import db
+from ..core import languages
 from ..reports import services as reports
-from ..synthesis import services as synthesis
-from ..synthesis import translation
+from ..synthesis import services as synthesis, translation
 from ..synthesis.models import Rapporteur
 from .consultations import TEXTS
 
@@ -105,7 +104,7 @@ def _translate_quotes(consultation, quotes, secretariat):
     for submission_id, field in quotes:
         submission = db.session.get(Submission, submission_id)
         position = TEXTS[submission.language][field].index(getattr(submission, field))
-        for lang in ("ar", "en", "fr"):
+        for lang in TEXTS:  # the languages the demo's texts are written in
             existing = submission.translation(field, lang)
             if lang != submission.language and not (existing and existing.confirmed):
                 consultations.save_translation(submission, field, lang, TEXTS[lang][field][position], secretariat)
@@ -139,7 +138,7 @@ def load_synthesis():
     if _user(email) is not None and objective in with_input:
         synthesis.comment(consultation, objective, _user(email), text)
     built = 0
-    for lang in ("ar", "en", "fr"):
+    for lang in languages.codes():
         for part in ("main", "annex"):
             report, _reused = reports.build_now(consultation, lang, part=part)
             if report.is_ready:

@@ -25,6 +25,7 @@ def _fingerprint():
     for name in STYLESHEETS:
         digest.update((pdf.PDF_DIR / name).read_bytes())
     digest.update(pdf.font_report().encode())
+    digest.update(pdf.language_css().encode())
     digest.update(pdf.PDF_VARIANT.encode())
     return digest.hexdigest()
 

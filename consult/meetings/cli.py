@@ -5,13 +5,14 @@ import click
 from flask.cli import AppGroup
 
 from . import ics, services
+from ..core.i18n import LANGUAGES
 
 meeting_cli = AppGroup("meeting", help="Meetings of the group.")
 
 
 @meeting_cli.command("ics")
 @click.argument("meeting_id", type=int)
-@click.option("--lang", type=click.Choice(["ar", "en", "fr"]), default="en", show_default=True,
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
               help="Language of the summary and description.")
 def meeting_ics(meeting_id, lang):
     """Print the invite (METHOD:PUBLISH) of meeting MEETING_ID to standard output."""

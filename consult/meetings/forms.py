@@ -11,8 +11,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, URL, ValidationError
 
 from ..core import reference
-from ..core.forms import DATETIME_FORMATS, DATETIME_MESSAGE, ConsultForm, offered_zones
-from ..core.i18n import LANGUAGE_NAMES, LANGUAGES, current_lang, valid_zone, zone_label
+from ..core.forms import DATETIME_FORMATS, DATETIME_MESSAGE, ConsultForm, language_choices, offered_zones, per_language
+from ..core.i18n import LANGUAGES, current_lang, valid_zone, zone_label
 from .agenda import local_start
 from .vocabulary import (ACTION_STATUS_LABELS, ANSWER_BUTTONS, DIRECTION_LABELS, KIND_LABELS, STATUS_LABELS,
                          VISIBILITY_LABELS)
@@ -107,7 +107,7 @@ class MeetingForm(ConsultForm):
                            description=_l("The start and the end below are times in this zone."))
     starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMATS, validators=[Optional()])
     ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMATS, validators=[Optional()])
-    languages = SelectMultipleField(_l("Working languages"), choices=[SelectChoice(lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES],
+    languages = SelectMultipleField(_l("Working languages"), choices=language_choices,
                                     validators=[Optional()])
     interpretation = BooleanField(_l("Interpretation offered"))
     visibility = SelectField(_l("Who may see it"), choices=_choices(VISIBILITY_LABELS), validators=[DataRequired()])
@@ -186,17 +186,15 @@ class MeetingForm(ConsultForm):
         }
 
 
-for _lang in LANGUAGES:
-    setattr(MeetingForm, f"title_{_lang}", StringField(_l("Title"), validators=[Optional(), Length(max=300)],
-                                                       render_kw={"lang": _lang}))
-    setattr(MeetingForm, f"description_{_lang}", TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)],
-                                                               render_kw={"lang": _lang}))
-del _lang
+per_language(MeetingForm, "title", lambda lang: StringField(
+    _l("Title"), validators=[Optional(), Length(max=300)], render_kw={"lang": lang}))
+per_language(MeetingForm, "description", lambda lang: TextAreaField(
+    _l("Description"), validators=[Optional(), Length(max=20000)], render_kw={"lang": lang}))
 
 
 # ---------------------------------------------------------------- minutes and actions
 
-MINUTES_LANGUAGE_CHOICES = [SelectChoice(lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES]
+MINUTES_LANGUAGE_CHOICES = language_choices
 
 
 class MinutesForm(ConsultForm):
@@ -311,13 +309,10 @@ class AgendaItemForm(ConsultForm):
                 "duration_minutes": self.duration_minutes.data, "objectives": list(self.objectives.data or [])}
 
 
-for _lang in LANGUAGES:
-    setattr(AgendaItemForm, f"title_{_lang}", StringField(_l("Title"), validators=[Optional(), Length(max=300)],
-                                                          render_kw={"lang": _lang}))
-    setattr(AgendaItemForm, f"description_{_lang}", TextAreaField(_l("Description"),
-                                                                  validators=[Optional(), Length(max=5000)],
-                                                                  render_kw={"lang": _lang, "rows": 3}))
-del _lang
+per_language(AgendaItemForm, "title", lambda lang: StringField(
+    _l("Title"), validators=[Optional(), Length(max=300)], render_kw={"lang": lang}))
+per_language(AgendaItemForm, "description", lambda lang: TextAreaField(
+    _l("Description"), validators=[Optional(), Length(max=5000)], render_kw={"lang": lang, "rows": 3}))
 
 
 class MoveItemForm(ConsultForm):

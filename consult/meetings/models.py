@@ -5,9 +5,10 @@ from uuid import uuid4
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.database import UTCDateTime, utcnow
+from ..core.database import LanguageCode, registered_languages, UTCDateTime, utcnow
 from ..core.storage import StoredFileMixin
 from ..core.extensions import db
+from ..core import languages
 
 MEETING_KINDS = ("in_person", "virtual", "hybrid")
 MEETING_STATUSES = ("draft", "scheduled", "postponed", "cancelled", "held")
@@ -136,7 +137,7 @@ class CalendarFeedToken(db.Model):
 
 # ---------------------------------------------------------------- minutes, decisions, action items
 
-MINUTES_LANGUAGES = ("ar", "en", "fr")
+MINUTES_LANGUAGES = languages.CODES  # the registered languages, read live
 ACTION_STATUSES = ("open", "done")
 
 
@@ -144,12 +145,11 @@ class Minutes(db.Model):
     """One text per meeting, plain text with paragraphs; members-only unless marked public."""
 
     __tablename__ = "meeting_minutes"
-    __table_args__ = (CheckConstraint(_in("language", MINUTES_LANGUAGES), name="language"),)
-
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), unique=True)
     text: Mapped[str] = mapped_column(Text, default="")
-    language: Mapped[str] = mapped_column(String(2), default="en")
+    language: Mapped[str] = mapped_column(LanguageCode, default="en")
+    _languages = registered_languages("language")
     # Anonymous readers see the minutes only when the meeting is public and this is set.
     minutes_public: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

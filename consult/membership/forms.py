@@ -9,8 +9,8 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, Hi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..core.forms import DATETIME_FORMATS, DATETIME_MESSAGE, ConsultForm, offered_zones
-from ..core.i18n import LANGUAGE_NAMES, LANGUAGES, zone_label
+from ..core.forms import DATETIME_FORMATS, DATETIME_MESSAGE, ConsultForm, LanguageName, language_choices, offered_zones, per_language
+from ..core.i18n import LANGUAGES, zone_label
 from ..organisations.forms import OrganisationFieldsMixin
 from ..core.text import normalise_name
 from .vocabulary import CALL_STATUS_LABELS, END_REASON_LABELS, GENDER_LABELS, ROLE_LABELS
@@ -72,7 +72,7 @@ class NewTermForm(TermFieldsMixin, ConsultForm):
     name = StringField(_l("Or a new member: name"), validators=[Optional(), Length(max=200)])
     email = EmailField(_l("New member's e-mail"), validators=[Optional(), Email(), Length(max=254)],
                        description=_l("The new member receives a link to choose a password."))
-    locale = SelectField(_l("Language of e-mails"), choices=[SelectChoice(c, LANGUAGE_NAMES[c]) for c in LANGUAGES])
+    locale = SelectField(_l("Language of e-mails"), choices=language_choices)
 
     def __init__(self, *args, organisations=(), users=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,12 +114,6 @@ class HideNameForm(ConsultForm):
 
 
 class CallForm(ConsultForm):
-    title_ar = StringField(_l("Title in Arabic"), validators=[Optional(), Length(max=300)])
-    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
-    title_fr = StringField(_l("Title in French"), validators=[Optional(), Length(max=300)])
-    description_ar = TextAreaField(_l("Description in Arabic"), validators=[Optional(), Length(max=TEXT_LIMIT)])
-    description_en = TextAreaField(_l("Description in English"), validators=[Optional(), Length(max=TEXT_LIMIT)])
-    description_fr = TextAreaField(_l("Description in French"), validators=[Optional(), Length(max=TEXT_LIMIT)])
     seats = IntegerField(_l("Seats to fill"), validators=[InputRequired(), NumberRange(min=1, max=99)])
     closes_at = DateTimeLocalField(_l("Deadline"), format=DATETIME_FORMATS,
                                    validators=[InputRequired(message=DATETIME_MESSAGE)])
@@ -152,6 +146,11 @@ class CallForm(ConsultForm):
             "closes_at": self.closes_at.data.replace(tzinfo=zone).astimezone(timezone.utc),
         }
 
+
+per_language(CallForm, "title", lambda lang: StringField(
+    _l("Title in %(language)s", language=LanguageName(lang)), validators=[Optional(), Length(max=300)]))
+per_language(CallForm, "description", lambda lang: TextAreaField(
+    _l("Description in %(language)s", language=LanguageName(lang)), validators=[Optional(), Length(max=TEXT_LIMIT)]))
 
 class ApplicationForm(OrganisationFieldsMixin, ConsultForm):
     """The public nomination form: an organisation nominates a person. No account needed."""

@@ -6,7 +6,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.database import UTCDateTime, utcnow
 from ..core.extensions import db
-from ..organisations.models import LANGS, Organisation
+from ..organisations.models import Organisation
+from ..core import languages
+from ..core.database import LanguageCode, registered_languages
 
 GROUP_ROLES = ("chair", "co_chair", "member", "alternate")
 # "undisclosed": the person prefers not to say; "unstated": nobody answered.
@@ -14,6 +16,7 @@ GENDERS = ("female", "male", "other", "undisclosed", "unstated")
 END_REASONS = ("resigned", "other")
 APPLICATION_STATUSES = ("received", "shortlisted", "selected", "declined")
 CALL_STATUSES = ("draft", "open", "closed")
+LANGS = languages.CODES  # the registered languages, read live
 REMINDER_DAYS = (60, 30, 7)
 
 
@@ -147,7 +150,6 @@ class Application(db.Model):
     __tablename__ = "nomination_applications"
     __table_args__ = (
         CheckConstraint(_in("status", APPLICATION_STATUSES), name="status"),
-        CheckConstraint(_in("lang", LANGS), name="lang"),
         CheckConstraint(_in("nominee_gender", GENDERS), name="nominee_gender"),
         UniqueConstraint("call_id", "form_key", name="uq_nomination_applications_form_key"),
         UniqueConstraint("call_id", "nominee_email", name="uq_nomination_applications_nominee"),
@@ -157,7 +159,8 @@ class Application(db.Model):
     call_id: Mapped[int] = mapped_column(ForeignKey("nomination_calls.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
     form_key: Mapped[str] = mapped_column(String(64))
-    lang: Mapped[str] = mapped_column(String(2), default="en")
+    lang: Mapped[str] = mapped_column(LanguageCode, default="en")
+    _languages = registered_languages("lang")
     status: Mapped[str] = mapped_column(String(12), default="received")
     # The organisation's details as the applicant gave them.
     org_name: Mapped[str] = mapped_column(String(300))

@@ -5,8 +5,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 from ..core import reference
-from ..core.forms import ConsultForm
-from ..core.i18n import LANGUAGE_NAMES, LANGUAGES, current_lang
+from ..core.forms import ConsultForm, LanguageName, language_choices, per_language
+from ..core.i18n import LANGUAGES, current_lang
 from .vocabulary import OUTSIDE_REGION, OUTSIDE_REGION_LABEL
 
 
@@ -36,10 +36,7 @@ class OrganisationFieldsMixin:
 
 class OrganisationForm(OrganisationFieldsMixin, ConsultForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
-    name_lang = SelectField(_l("Language of this name"), choices=[SelectChoice(c, LANGUAGE_NAMES[c]) for c in LANGUAGES])
-    name_ar = StringField(_l("Name in Arabic (optional)"), validators=[Optional(), Length(max=300)])
-    name_en = StringField(_l("Name in English (optional)"), validators=[Optional(), Length(max=300)])
-    name_fr = StringField(_l("Name in French (optional)"), validators=[Optional(), Length(max=300)])
+    name_lang = SelectField(_l("Language of this name"), choices=language_choices)
     acronym = StringField(_l("Acronym (optional)"), validators=[Optional(), Length(max=30)])
 
     def __init__(self, *args, **kwargs):
@@ -62,3 +59,7 @@ class OrganisationForm(OrganisationFieldsMixin, ConsultForm):
             "countries_of_work": list(self.countries_of_work.data or []), "website": self.website.data or "",
             "migrant_led": bool(self.migrant_led.data),
         }
+
+
+per_language(OrganisationForm, "name", lambda lang: StringField(
+    _l("Name in %(language)s (optional)", language=LanguageName(lang)), validators=[Optional(), Length(max=300)]))

@@ -1,30 +1,26 @@
 """An organisation, one per normalised name: shared by the group's terms, nominations and submissions."""
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, String
+from sqlalchemy import JSON, Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..core.database import UTCDateTime, utcnow
+from ..core import languages
+from ..core.database import LanguageCode, UTCDateTime, registered_languages, utcnow
 from ..core.extensions import db
 
-LANGS = ("ar", "en", "fr")
-
-
-def _in(column, values):
-    return column + " IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+LANGS = languages.CODES  # the registered languages, read live
 
 
 class Organisation(db.Model):
     """An organisation, shared by membership and submissions; one per normalised name."""
 
     __tablename__ = "organisations"
-    __table_args__ = (CheckConstraint(_in("name_lang", LANGS), name="name_lang"),)
-
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     # normalise_name(name): no two organisations share it.
     name_key: Mapped[str] = mapped_column(String(300), unique=True)
-    name_lang: Mapped[str] = mapped_column(String(2), default="en")
+    name_lang: Mapped[str] = mapped_column(LanguageCode, default="en")
+    _languages = registered_languages("name_lang")
     # Optional names in the other languages: {"ar": ..., "fr": ...}.
     other_names: Mapped[dict] = mapped_column(JSON, default=dict)
     acronym: Mapped[str] = mapped_column(String(30), default="")

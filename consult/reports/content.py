@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload, load_only
 
 from ..core import reference
+from ..core import languages
 from ..consultations import visibility
 from ..consultations.models import TEXT_FIELDS, Submission, SubmissionTranslation
 from ..consultations.vocabulary import FIELD_LABELS
@@ -39,7 +40,7 @@ from .models import ReportSetup
 ROOT = Path(__file__).resolve().parent.parent.parent
 # Every file whose change changes a report; with the language's compiled catalog.
 TEMPLATE_FILES = ("templates/reports/report.html", "templates/reports/_cover.html", "templates/pdf/base.html", "templates/pdf/pdf.css",
-                  "templates/pdf/report.css", "consult/core/charts.py")
+                  "templates/pdf/report.css", "consult/core/charts.py", "consult/core/languages.py")
 NO_REGION = reference.NO_REGION
 REPORT_COLUMNS = (Submission.number, Submission.reference, Submission.status, Submission.org_name,
                   Submission.org_name_key, Submission.constituency, Submission.country, Submission.language,
@@ -69,7 +70,13 @@ def language_name(code, lang):
 
 
 def _language_names(lang):
-    return {code: language_name(code, lang) for code in ("ar", "en", "fr")}
+    return {code: language_name(code, lang) for code in languages.codes()}
+
+
+def native_digits(setup, lang):
+    """Whether the report writes its figures and page numbers in its language's own digits (Arabic-Indic
+    for Arabic, extended ones for Persian): the secretariat's choice, for a language that has them."""
+    return bool(setup and setup.arabic_digits and languages.get(lang).digits != "latn")
 
 
 def _rows(counter, label, order=None, last=lambda code: False):
@@ -182,7 +189,7 @@ def _statistics(submissions, lang):
             _undisclosed_label(lambda c: reference.constituency(c).label(lang)), last=by_count))},
         {"key": "language", **share(_rows(
             _disclosed(submissions, lambda s: s.language), _undisclosed_label(_language_names(lang).get),
-            order=_last(["ar", "en", "fr"])))},
+            order=_last(list(languages.codes()))))},
     ]
 
 
@@ -257,7 +264,7 @@ def gather(consultation, lang):
     levels = Counter(visibility.reported_level(s.confidentiality) for s in submissions)
     content = {
         "lang": lang,
-        "arabic_digits": bool(setup and setup.arabic_digits and lang == "ar"),
+        "arabic_digits": native_digits(setup, lang),
         "call": {
             "slug": consultation.slug, "title": title, "title_lang": title_lang,
             "opens": format_date(consultation.opens_at.astimezone(ZoneInfo(zone)), "long", locale=lang),

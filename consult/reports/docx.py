@@ -2,7 +2,7 @@
 confidentiality rules are the PDF's own: nothing enters here that consult.reports.main_report did not let in.
 
 Real headings (Heading 1-3, navigable in Word), real tables, and in Arabic every paragraph and table
-marked right to left (w:bidi, w:rtl), so Word lays it out as Arabic.
+marked right to left (w:bidi, w:rtl) in a right-to-left language (Arabic), so Word lays it out so.
 """
 import io
 
@@ -14,12 +14,12 @@ from docx.shared import Pt
 from flask_babel import get_translations
 from flask_babel import gettext as _
 
-RTL = ("ar",)
+from ..core import languages
 
 
 def _bidi(paragraph, lang):
-    """Mark a paragraph (and its runs) right to left when its text is Arabic."""
-    if lang not in RTL:
+    """Mark a paragraph (and its runs) right to left when its language is written so (Arabic)."""
+    if languages.direction(lang) != "rtl":
         return paragraph
     properties = paragraph._p.get_or_add_pPr()
     bidi = OxmlElement("w:bidi")
@@ -48,9 +48,9 @@ class Writer:
             fonts = OxmlElement("w:rFonts")
             rpr.append(fonts)
         fonts.set(qn("w:cs"), "Arial")
-        if lang == "ar":
+        if languages.direction(lang) == "rtl":
             language = OxmlElement("w:lang")
-            language.set(qn("w:bidi"), "ar-SA")
+            language.set(qn("w:bidi"), "ar-SA" if lang == "ar" else lang)  # Word's usual tag for Arabic
             rpr.append(language)
 
     def heading(self, text, level, lang=None):
@@ -69,7 +69,7 @@ class Writer:
     def table(self, headers, rows):
         table = self.document.add_table(rows=1, cols=len(headers))
         table.style = "Table Grid"
-        if self.lang in RTL:
+        if languages.direction(self.lang) == "rtl":
             properties = table._tbl.tblPr
             visual = OxmlElement("w:bidiVisual")
             visual.set(qn("w:val"), "1")

@@ -4,8 +4,8 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, SubmitFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from ..core.forms import ConsultForm
-from ..core.i18n import LANGUAGE_NAMES, LANGUAGES
+from ..core.forms import ConsultForm, LanguageName, language_choices, per_language
+from ..core.i18n import LANGUAGES
 from .models import DEFAULT_LICENCE, LICENCES
 from .services import TEXT_LIMIT
 from .vocabulary import PART_LABELS
@@ -21,13 +21,8 @@ def _text(label):
 class ReportTextsForm(ConsultForm):
     """The executive summary and the methodology note, in each language; and the digits setting."""
 
-    summary_ar = _text(_l("Executive summary in Arabic"))
-    summary_en = _text(_l("Executive summary in English"))
-    summary_fr = _text(_l("Executive summary in French"))
-    methodology_ar = _text(_l("Methodology note in Arabic"))
-    methodology_en = _text(_l("Methodology note in English"))
-    methodology_fr = _text(_l("Methodology note in French"))
-    arabic_digits = BooleanField(_l("Arabic report: page numbers and figures in Arabic-Indic digits (١٢٣)"))
+    arabic_digits = BooleanField(_l("Page numbers and figures in the report language's own digits "
+                                    "(Arabic: ١٢٣)"))
     licence = SelectField(_l("Licence of the call's open data"), default=DEFAULT_LICENCE,
                           choices=[SelectChoice(code, name) for code, (name, _url) in LICENCES.items()])
     save = SubmitField(_l("Save the texts"))
@@ -43,9 +38,15 @@ class ReportTextsForm(ConsultForm):
         self.licence.data = setup.licence or DEFAULT_LICENCE
 
 
+per_language(ReportTextsForm, "summary", lambda lang: _text(_l("Executive summary in %(language)s",
+                                                                language=LanguageName(lang))))
+per_language(ReportTextsForm, "methodology", lambda lang: _text(_l("Methodology note in %(language)s",
+                                                                    language=LanguageName(lang))))
+
+
 class BuildForm(ConsultForm):
     lang = RadioField(_l("Language of the report"), validators=[InputRequired(message=_l("Choose a language."))],
-                      choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
+                      choices=language_choices)
     part = RadioField(_l("Document"), default="main",
                       choices=[SelectChoice(code, label) for code, label in PART_LABELS.items()])
     build = SubmitField(_l("Build the PDF"))

@@ -27,7 +27,8 @@ from . import content
 from .models import ReportSetup
 
 TEMPLATE_FILES = ("templates/reports/main.html", "templates/reports/_cover.html", "templates/pdf/base.html", "templates/pdf/pdf.css",
-                  "templates/pdf/report.css", "consult/core/charts.py", "consult/reports/main_report.py")
+                  "templates/pdf/report.css", "consult/core/charts.py", "consult/reports/main_report.py",
+                  "consult/core/languages.py")
 QUOTE_LIMIT = 260  # characters of a featured quote in the main report; the annex has the whole text
 
 
@@ -137,7 +138,7 @@ def gather(consultation, lang):
     zone = ZoneInfo(consultation.timezone)
     data = {
         "part": "main", "lang": lang,
-        "arabic_digits": bool(setup and setup.arabic_digits and lang == "ar"),
+        "arabic_digits": content.native_digits(setup, lang),
         "call": {"slug": consultation.slug, "title": title, "title_lang": title_lang,
                  "opens": format_date(consultation.opens_at.astimezone(zone), "long", locale=lang),
                  "closes": format_date(consultation.closes_at.astimezone(zone), "long", locale=lang)},

@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.database import UTCDateTime, utcnow
+from ..core.database import LanguageCode, registered_languages, UTCDateTime, utcnow
 from ..core.extensions import db
 
 REPORT_STATUSES = ("queued", "building", "ready", "failed")
@@ -44,14 +44,14 @@ class Report(db.Model):
     __tablename__ = "reports"
     __table_args__ = (
         CheckConstraint("status IN ('queued', 'building', 'ready', 'failed')", name="status"),
-        CheckConstraint("lang IN ('ar', 'en', 'fr')", name="lang"),
         CheckConstraint("part IN ('main', 'annex')", name="part"),
         Index("ix_reports_lookup", "consultation_id", "lang", "input_hash"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
-    lang: Mapped[str] = mapped_column(String(2))
+    lang: Mapped[str] = mapped_column(LanguageCode)
+    _languages = registered_languages("lang")
     part: Mapped[str] = mapped_column(String(5), default="main", server_default="main")
     # SHA-256 of everything the report is made of: same inputs, same report.
     input_hash: Mapped[str] = mapped_column(String(64))

@@ -15,6 +15,7 @@ from ..core import charts, database, pdf
 from ..core.audit import services as audit
 from ..consultations import visibility
 from ..core import storage
+from ..core import languages
 from ..consultations.models import Submission
 from ..core.database import utcnow
 from ..core.extensions import db
@@ -59,8 +60,8 @@ def save_setup(consultation, actor, summary, methodology, arabic_digits, licence
 
 # ---------------------------------------------------------------- rendering
 
-def _number_formatter(lang, arabic_digits):
-    system = "arab" if arabic_digits else "latn"
+def _number_formatter(lang, native_digits):
+    system = languages.get(lang).digits if native_digits else "latn"
 
     def number(value):
         return format_decimal(value, locale=lang, numbering_system=system) if isinstance(value, int) else str(value)

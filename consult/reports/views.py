@@ -6,7 +6,7 @@ from flask_login import current_user
 from ..auth.access import secretariat_required
 from ..consultations import services as consultations
 from ..core.i18n import current_lang
-from ..core.pdf import PDF_DIR
+from ..core.pdf import PDF_DIR, language_css
 from ..core.web import render_form
 from . import services
 from .forms import BuildForm, PublishForm, ReportTextsForm
@@ -202,6 +202,10 @@ def preview(slug):
 @bp.get("/reports/print/<name>")
 def stylesheet(name):
     """The PDF stylesheets, for the preview (they live beside the PDF templates)."""
+    if name == "languages.css":
+        response = Response(language_css(), mimetype="text/css")
+        response.headers["Cache-Control"] = "public, max-age=3600"
+        return response
     if name not in STYLESHEETS:
         abort(404)
     return send_file(PDF_DIR / name, mimetype="text/css", max_age=3600)

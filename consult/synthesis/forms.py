@@ -1,11 +1,9 @@
 """Forms of the synthesis pages: assigning rapporteurs, drafting a chapter, commenting, approving."""
 from flask_babel import lazy_gettext as _l
-from ..core.forms import ConsultForm
+from ..core.forms import ConsultForm, language_choices
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
 
-from ..core.i18n import LANGUAGE_NAMES, LANGUAGES
 from .services import COMMENT_LIMIT, SYNTHESIS_LIMIT
 
 TOO_LONG = _l("At most %(max)d characters.")
@@ -23,7 +21,7 @@ class UnassignForm(ConsultForm):
 
 class DraftForm(ConsultForm):
     lang = RadioField(_l("Language of the draft"), validators=[InputRequired(message=_l("Choose a language."))],
-                      choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
+                      choices=language_choices)
     synthesis = TextAreaField(_l("Synthesis (a few paragraphs, separated by an empty line)"),
                               validators=[Length(max=SYNTHESIS_LIMIT, message=TOO_LONG)],
                               render_kw={"rows": 12, "maxlength": SYNTHESIS_LIMIT})

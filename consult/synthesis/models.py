@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.database import UTCDateTime, utcnow
+from ..core.database import LanguageCode, registered_languages, UTCDateTime, utcnow
 from ..core.extensions import db
 
 
@@ -50,13 +50,13 @@ class ChapterVersion(db.Model):
     __tablename__ = "chapter_versions"
     __table_args__ = (
         UniqueConstraint("chapter_id", "number", name="uq_chapter_versions_number"),
-        CheckConstraint("lang IN ('ar', 'en', 'fr')", name="lang"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column()
-    lang: Mapped[str] = mapped_column(String(2))
+    lang: Mapped[str] = mapped_column(LanguageCode)
+    _languages = registered_languages("lang")
     synthesis: Mapped[str] = mapped_column(Text, default="")
     key_messages: Mapped[list] = mapped_column(JSON, default=list)      # [str]
     recommendations: Mapped[list] = mapped_column(JSON, default=list)   # [str], 3 to 7
@@ -89,13 +89,13 @@ class ChapterTranslation(db.Model):
     __tablename__ = "chapter_translations"
     __table_args__ = (
         UniqueConstraint("chapter_id", "lang", name="uq_chapter_translations_lang"),
-        CheckConstraint("lang IN ('ar', 'en', 'fr')", name="lang"),
         CheckConstraint("status IN ('draft', 'confirmed')", name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id", ondelete="CASCADE"))
-    lang: Mapped[str] = mapped_column(String(2))
+    lang: Mapped[str] = mapped_column(LanguageCode)
+    _languages = registered_languages("lang")
     version_number: Mapped[int] = mapped_column()
     synthesis: Mapped[str] = mapped_column(Text, default="")
     key_messages: Mapped[list] = mapped_column(JSON, default=list)
@@ -113,6 +113,7 @@ class Translator(db.Model):
 
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    lang: Mapped[str] = mapped_column(String(2), primary_key=True)
+    lang: Mapped[str] = mapped_column(LanguageCode, primary_key=True)
+    _languages = registered_languages("lang")
 
     user = relationship("User", lazy="joined", innerjoin=True)

@@ -16,11 +16,10 @@ from sqlalchemy import select
 from consult.core.database import utcnow
 from consult.core.extensions import db as _db
 from consult.reports import parallel, part_jobs, services
-from consult.reports.forms import stage_label
+from consult.reports.vocabulary import stage_label
 from consult.reports.models import Report
-from tests.conftest import UPLOAD_DIR
+from tests.helpers import UPLOAD_DIR, pdf_outline, pdf_pages
 
-from .conftest import pdf_outline, pdf_pages
 
 
 def _build(app, monkeypatch, consultation, workers, lang="ar"):

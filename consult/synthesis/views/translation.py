@@ -3,7 +3,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from ...core.forms import ConsultForm
+from ...core.forms import ConsultForm, language_choices
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
@@ -13,7 +13,7 @@ from ...auth.models import User
 from ...consultations import translation as machine
 from ...consultations.models import TEXT_FIELDS, Submission
 from ...core.extensions import db
-from ...core.i18n import LANGUAGE_NAMES, LANGUAGES
+from ...core.i18n import LANGUAGES
 from .. import services
 from .. import translation as service
 from .drafting import _call_or_404, bp, error_message
@@ -36,7 +36,7 @@ class QuoteTranslationForm(ConsultForm):
 
 
 class TranslatorForm(ConsultForm):
-    lang = SelectField(_l("Language"), choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
+    lang = SelectField(_l("Language"), choices=language_choices)
     member = SelectField(_l("Member"), coerce=int, validators=[InputRequired(message=_l("Choose a member."))])
 
 
