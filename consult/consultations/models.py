@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, event, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.database import LanguageCode, registered_languages, UTCDateTime, utcnow
+from ..core.database import LanguageCode, one_of, registered_languages, UTCDateTime, utcnow
 from ..core.extensions import db
 from ..core import languages
 from . import visibility
@@ -17,13 +17,9 @@ TEXT_FIELDS = ("good_practices", "challenges", "recommendations")
 LANGS = languages.CODES  # the registered languages, read live
 
 
-def _in(column, values):
-    return column + " IN (" + ", ".join(f"'{v}'" for v in values) + ")"
-
-
 class Consultation(db.Model):
     __tablename__ = "consultations"
-    __table_args__ = (CheckConstraint(_in("status", CONSULTATION_STATUSES), name="status"),)
+    __table_args__ = (CheckConstraint(one_of("status", CONSULTATION_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -97,8 +93,8 @@ def _drop_number_sequence(_mapper, connection, consultation):
 class Submission(db.Model):
     __tablename__ = "submissions"
     __table_args__ = (
-        CheckConstraint(_in("status", SUBMISSION_STATUSES), name="status"),
-        CheckConstraint(_in("confidentiality", CONFIDENTIALITY_LEVELS), name="confidentiality"),
+        CheckConstraint(one_of("status", SUBMISSION_STATUSES), name="status"),
+        CheckConstraint(one_of("confidentiality", CONFIDENTIALITY_LEVELS), name="confidentiality"),
         UniqueConstraint("consultation_id", "form_key", name="uq_submissions_form_key"),
         UniqueConstraint("consultation_id", "number", name="uq_submissions_number"),
         Index("ix_submissions_queue", "consultation_id", "status"),

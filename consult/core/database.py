@@ -88,6 +88,11 @@ def compared_with_models(obj, name, type_, reflected, compare_to):
 MAX_ROW_ID = 2**31 - 1
 
 
+def one_of(column, values):
+    """The SQL of a CHECK constraint: `column` holds one of `values` (a fixed list of codes, never user input)."""
+    return column + " IN (" + ", ".join(f"'{value}'" for value in values) + ")"
+
+
 def is_row_id(value):
     """Whether `value` (from a signed link or a cookie) can be a row's id: an int in the column's range."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID

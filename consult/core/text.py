@@ -1,7 +1,10 @@
 """Text helpers shared by features: one normaliser for search and for organisation names, and the
 cleaning of single-line values (names, titles, subjects, file names)."""
+import functools
 import re
 import unicodedata
+
+from pyuca import Collator
 
 # Arabic letter variants folded together, so "الهجره" finds "الهجرة".
 _ARABIC_FOLD = str.maketrans({
@@ -77,3 +80,19 @@ def single_line(text):
     """A single-line value as stored: no format characters; line breaks and controls become spaces
     (for values that do not come from a form, such as e-mail subjects)."""
     return _SPACES.sub(" ", _LINE_BREAK_OR_CONTROL.sub(" ", strip_format(text or ""))).strip()
+
+
+@functools.cache
+def _collator():
+    return Collator()  # reads the Unicode Collation Algorithm's table (DUCET) once per process, about 1 s
+
+
+def collation_key(text):
+    """The Unicode Collation Algorithm's key (pyuca, DUCET): case and accents count only after the letters,
+    "État" sorts with E, أ/إ/آ with ا; the Arabic article is left out as in UN Arabic lists ("الأردن"
+    sorts as "أردن", before "الإمارات"). Every list of countries, subregions or names sorts with this.
+    """
+    text = unicodedata.normalize("NFC", text or "").strip()
+    if text.startswith("ال") and len(text) > 2:
+        text = text[2:]
+    return _collator().sort_key(text)

@@ -5,7 +5,7 @@ from uuid import uuid4
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.database import LanguageCode, registered_languages, UTCDateTime, utcnow
+from ..core.database import LanguageCode, one_of, registered_languages, UTCDateTime, utcnow
 from ..core.storage import StoredFileMixin
 from ..core.extensions import db
 from ..core import languages
@@ -16,10 +16,6 @@ VISIBILITIES = ("public", "members")
 RESPONSES = ("pending", "accepted", "declined", "tentative")
 
 
-def _in(column, values):
-    return column + " IN (" + ", ".join(f"'{v}'" for v in values) + ")"
-
-
 def new_uid():
     return f"meeting-{uuid4()}@consult"
 
@@ -27,9 +23,9 @@ def new_uid():
 class Meeting(db.Model):
     __tablename__ = "meetings"
     __table_args__ = (
-        CheckConstraint(_in("kind", MEETING_KINDS), name="kind"),
-        CheckConstraint(_in("status", MEETING_STATUSES), name="status"),
-        CheckConstraint(_in("visibility", VISIBILITIES), name="visibility"),
+        CheckConstraint(one_of("kind", MEETING_KINDS), name="kind"),
+        CheckConstraint(one_of("status", MEETING_STATUSES), name="status"),
+        CheckConstraint(one_of("visibility", VISIBILITIES), name="visibility"),
         Index("ix_meetings_starts_at", "starts_at"),
     )
 
@@ -95,7 +91,7 @@ class AgendaDocument(StoredFileMixin, db.Model):
 class Invitation(db.Model):
     __tablename__ = "invitations"
     __table_args__ = (
-        CheckConstraint(_in("response", RESPONSES), name="response"),
+        CheckConstraint(one_of("response", RESPONSES), name="response"),
         CheckConstraint("user_id IS NOT NULL OR email IS NOT NULL", name="invitee"),
         UniqueConstraint("meeting_id", "user_id", name="uq_invitations_meeting_user"),
         UniqueConstraint("meeting_id", "email", name="uq_invitations_meeting_email"),
@@ -167,7 +163,7 @@ class Decision(db.Model):
 class ActionItem(db.Model):
     __tablename__ = "action_items"
     __table_args__ = (
-        CheckConstraint(_in("status", ACTION_STATUSES), name="status"),
+        CheckConstraint(one_of("status", ACTION_STATUSES), name="status"),
         Index("ix_action_items_status_due_on", "status", "due_on"),
     )
 

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.database import UTCDateTime, utcnow
+from ..core.database import one_of, UTCDateTime, utcnow
 from ..core.extensions import db
 from ..organisations.models import Organisation
 from ..core import languages
@@ -20,15 +20,11 @@ LANGS = languages.CODES  # the registered languages, read live
 REMINDER_DAYS = (60, 30, 7)
 
 
-def _in(column, values):
-    return column + " IN (" + ", ".join(f"'{v}'" for v in values) + ")"
-
-
 class MemberProfile(db.Model):
     """What the group needs about a member beyond the account. Gender and phone: secretariat only."""
 
     __tablename__ = "member_profiles"
-    __table_args__ = (CheckConstraint(_in("gender", GENDERS), name="gender"),)
+    __table_args__ = (CheckConstraint(one_of("gender", GENDERS), name="gender"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     gender: Mapped[str] = mapped_column(String(12), default="unstated")
@@ -49,8 +45,8 @@ class Term(db.Model):
 
     __tablename__ = "terms"
     __table_args__ = (
-        CheckConstraint(_in("role", GROUP_ROLES), name="role"),
-        CheckConstraint("end_reason IS NULL OR " + _in("end_reason", END_REASONS), name="end_reason"),
+        CheckConstraint(one_of("role", GROUP_ROLES), name="role"),
+        CheckConstraint("end_reason IS NULL OR " + one_of("end_reason", END_REASONS), name="end_reason"),
         CheckConstraint("ends_on >= starts_on", name="dates"),
         Index("ix_terms_user_id", "user_id"),
         Index("ix_terms_dates", "starts_on", "ends_on"),
@@ -125,7 +121,7 @@ class NominationCall(db.Model):
     """A call for nominations to the group, open until its deadline."""
 
     __tablename__ = "nomination_calls"
-    __table_args__ = (CheckConstraint(_in("status", CALL_STATUSES), name="status"),)
+    __table_args__ = (CheckConstraint(one_of("status", CALL_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -149,8 +145,8 @@ class Application(db.Model):
 
     __tablename__ = "nomination_applications"
     __table_args__ = (
-        CheckConstraint(_in("status", APPLICATION_STATUSES), name="status"),
-        CheckConstraint(_in("nominee_gender", GENDERS), name="nominee_gender"),
+        CheckConstraint(one_of("status", APPLICATION_STATUSES), name="status"),
+        CheckConstraint(one_of("nominee_gender", GENDERS), name="nominee_gender"),
         UniqueConstraint("call_id", "form_key", name="uq_nomination_applications_form_key"),
         UniqueConstraint("call_id", "nominee_email", name="uq_nomination_applications_nominee"),
     )
