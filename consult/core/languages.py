@@ -17,6 +17,14 @@ CODE_LENGTH = 8  # the width of every language column (ISO 639 codes: "ar", "fa"
 DIRECTIONS = ("ltr", "rtl")
 # Numbering systems (CLDR names) and the CSS counter style that writes page numbers in them.
 DIGITS = {"latn": "decimal", "arab": "arabic-indic", "arabext": "persian"}
+# The zero of each numbering system, for a number written as those counter styles write it (no grouping).
+ZEROS = {"latn": "0", "arab": "\u0660", "arabext": "\u06f0"}
+
+
+def write_digits(number, system="latn"):
+    """`number` (a whole number) in the digits of `system`, as CSS's counter style for it writes it."""
+    zero = ord(ZEROS[system])
+    return "".join(chr(zero + int(digit)) for digit in str(number))
 LATIN_TYPEFACE = ("Noto Sans", "DejaVu Sans")
 
 

@@ -27,8 +27,7 @@ from flask import current_app, has_app_context
 from flask_babel import force_locale
 from markupsafe import Markup
 
-from ..core import pdf
-from ..core import storage
+from ..core import languages, pdf, storage
 from . import joining, layout_worker, part_jobs
 from .part_jobs import PartMissing
 
@@ -36,12 +35,6 @@ log = logging.getLogger(__name__)
 ATTEMPTS = 2  # a part is laid out at most twice
 FRONT_ANCHORS = ("summary", "methodology", "statistics")
 BACK_ANCHORS = ("other-input", "principles", "organisations", "annex")
-
-
-def digits(number, arabic):
-    """A page number as CSS's decimal or arabic-indic counter style writes it (no grouping)."""
-    text = str(number)
-    return text.translate({ord("0") + i: chr(0x0660 + i) for i in range(10)}) if arabic else text
 
 
 def _weight(chapter):
@@ -76,10 +69,10 @@ def _header_css(title):
     return Markup(f"@page {{ @top-center {{ content: {value}; }} }} @page :first {{ @top-center {{ content: {value}; }} }}")
 
 
-def _contents_css(numbers, arabic):
+def _contents_css(numbers, system):
     """The contents' page numbers of anchors laid out in other parts, as literal text after the leader."""
     # (anchors are consult's own ids: "objective-7", "principles"...)
-    return Markup(" ".join(f'nav.toc a[href="#{anchor}"]::after {{ content: leader(".") " " "{digits(page, arabic)}"; }}'
+    return Markup(" ".join(f'nav.toc a[href="#{anchor}"]::after {{ content: leader(".") " " "{languages.write_digits(page, system)}"; }}'
                     for anchor, page in numbers.items()))
 
 
@@ -88,7 +81,7 @@ class Composed:
     front: callable               # numbers {anchor: page} -> HTML of the front
     groups: list                  # HTML of each group of chapters
     anchors: list                 # anchors the front's contents link to in other parts
-    arabic: bool
+    digits: str                   # the numbering system of its page numbers (core/languages.py)
     title: str
     lang: str
     chapter_groups: list = field(default_factory=list)
@@ -104,12 +97,14 @@ def compose(gathered, render, title, parts):
     htmls = [render(gathered, only={"front": False, "chapters": group, "back": index == len(groups) - 1},
                     part_css=header) for index, group in enumerate(groups)]
 
+    system = languages.get(data["lang"]).digits if data["arabic_digits"] else "latn"
+
     def front(numbers):  # (called after the chapters are laid out: in the report's language again)
         with force_locale(data["lang"]):
             return render(gathered, only={"front": True, "chapters": [], "back": False, "anchors": anchors},
-                          part_css=_contents_css(numbers, data["arabic_digits"]))
+                          part_css=_contents_css(numbers, system))
 
-    return Composed(front=front, groups=htmls, anchors=anchors, arabic=data["arabic_digits"], title=title,
+    return Composed(front=front, groups=htmls, anchors=anchors, digits=system, title=title,
                     lang=data["lang"], chapter_groups=groups)
 
 

@@ -13,6 +13,7 @@ from flask_babel import force_locale
 from rq.registry import FailedJobRegistry
 from sqlalchemy import select
 
+from consult.core import languages
 from consult.core.database import utcnow
 from consult.core.extensions import db as _db
 from consult.reports import parallel, part_jobs, services
@@ -77,8 +78,8 @@ def test_parts_joined_read_as_a_single_build(arabic_digits, app, monkeypatch, tm
     for number, (expected, got) in enumerate(zip(single_text, parallel_text), start=1):
         assert got == expected, f"page {number} differs"
     # Page footers in Arabic-Indic digits, numbered through the parts ("/ total" on every page).
-    total = parallel.digits(single.pages, True)
-    assert f"{parallel.digits(single.pages, True)} / {total}" in parallel_text[-1]
+    total = languages.write_digits(single.pages, "arab")
+    assert f"{total} / {total}" in parallel_text[-1]
     # The contents: the same page numbers, after leaders.
     contents = next(page for page in parallel_text if "المحتويات" in page or "Contents" in page)
     assert "....." in contents and contents == single_text[parallel_text.index(contents)]
