@@ -137,8 +137,6 @@ def pick(texts, lang):
 def language_list(locale=None, style="or"):
     """The registered languages named in the reader's language and joined its way: "Arabic, English, or French",
     "العربية أو الإنجليزية أو الفرنسية" (style "or"), "Arabic, English, and French" (style "standard")."""
-    from babel.lists import format_list
-
     locale = _locale(locale)
     return format_list([locale.languages.get(code, languages.native_name(code)) for code in languages.codes()],
                        style=style, locale=locale)
