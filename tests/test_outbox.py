@@ -40,9 +40,9 @@ def test_a_message_that_cannot_be_built_fails_alone_and_nothing_goes_twice(app, 
 
 def test_the_server_refusing_one_message_fails_only_that_one(app, db, smtp):
     smtp.refuse["Refuse me"] = "554 5.7.1 Message refused"
-    ids = [mail.send(f"p{n}@example.org", subject, "Body").id
-           for n, subject in enumerate(["Before", "Refuse me", "After"])]
+    messages = [mail.send(f"p{n}@example.org", subject, "Body") for n, subject in enumerate(["Before", "Refuse me", "After"])]
     db.session.commit()
+    ids = [message.id for message in messages]
     assert mail.deliver() == 2
     assert mail.deliver() == 0
     assert [m["Subject"] for m in smtp.messages] == ["Before", "After"]
@@ -52,8 +52,9 @@ def test_the_server_refusing_one_message_fails_only_that_one(app, db, smtp):
 
 def test_transient_refusals_retry_with_growing_delays_then_give_up(app, db, smtp):
     smtp.refuse["Later"] = "451 4.3.0 Try again later"
-    message_id = mail.send("p@example.org", "Later", "Body").id
+    message = mail.send("p@example.org", "Later", "Body")
     db.session.commit()
+    message_id = message.id
     delays = []
     for attempt in range(1, app.config["MAIL_RETRY_LIMIT"] + 1):
         started = utcnow()
@@ -74,8 +75,9 @@ def test_transient_refusals_retry_with_growing_delays_then_give_up(app, db, smtp
 def test_an_unreachable_server_leaves_the_rest_untouched(app, db):
     app.config["CONSULT_MAIL_URL"] = f"smtp://127.0.0.1:{free_port()}"
     try:
-        ids = [mail.send("p@example.org", f"M{n}", "Body").id for n in range(3)]
+        messages = [mail.send("p@example.org", f"M{n}", "Body") for n in range(3)]
         db.session.commit()
+        ids = [message.id for message in messages]
         assert mail.deliver() == 0
     finally:
         app.config["CONSULT_MAIL_URL"] = None

@@ -2,7 +2,7 @@
 
 Functions that change data commit their own transaction.
 """
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..core.audit import services as audit
 from ..core.database import utcnow
@@ -18,8 +18,12 @@ class NotFound(Exception):
     """No such call, or a token that opens nothing."""
 
 
+# Built once: every page of a call, and every post of its form, starts with it.
+_BY_SLUG = select(Consultation).where(Consultation.slug == bindparam("slug"))
+
+
 def get_consultation(slug, include_drafts=False):
-    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    consultation = db.session.scalar(_BY_SLUG, {"slug": slug})
     if consultation is None or (consultation.status == "draft" and not include_drafts):
         raise NotFound(slug)
     return consultation

@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from ..core import i18n, reference
+from ..core import i18n, languages, reference
 from ..core.forms import ConsultForm
 from ..core.i18n import LANGUAGE_NAMES, LANGUAGES, current_lang
 from . import visibility
@@ -62,19 +62,10 @@ class SubmissionForm(ConsultForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        lang = current_lang()
-        self.constituency.choices = [SelectChoice("", _l("Choose…"))] + [
-            SelectChoice(code, label) for code, label in reference.choices(reference.CONSTITUENCIES, lang)]
-        self.country.choices = [SelectChoice("", _l("Choose…"))] + [
-            SelectChoice(code, label) for code, label in reference.choices(reference.COUNTRIES, lang)
-        ] + [SelectChoice(OUTSIDE_REGION, _l("Outside the Arab region"))]
-        self.countries_of_work.choices = [SelectChoice(code, label) for code, label in reference.choices(reference.AREAS, lang)]
-        self.language.choices = [SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
-        self.language.description = _("Write in the language you prefer: %(languages)s.",
-                                      languages=i18n.language_list(lang))
-        self.objectives.choices = [SelectChoice(number, label) for number, label in reference.choices(reference.OBJECTIVES, lang)]
-        self.principles.choices = [SelectChoice(code, label) for code, label in reference.choices(reference.PRINCIPLES, lang)]
-        self.confidentiality.choices = [SelectChoice(level, level_explanation(level)) for level in visibility.LEVELS]
+        lists = _lists(current_lang())
+        for name in _LISTED:
+            getattr(self, name).choices = lists[name]
+        self.language.description = lists["language_description"]
 
     def validate_website(self, field):
         if field.data:
@@ -97,6 +88,35 @@ class SubmissionForm(ConsultForm):
             "good_practices": self.good_practices.data or "", "challenges": self.challenges.data or "",
             "recommendations": self.recommendations.data or "",
         }
+
+
+_LISTED = ("constituency", "country", "countries_of_work", "language", "objectives", "principles", "confidentiality")
+_LISTS = {}
+
+
+def _lists(lang):
+    """The form's choices (and the language field's hint) in `lang`: the same for every form, so made once
+    per language (and set of registered languages); their labels are read when shown."""
+    key = (lang, languages.codes())
+    lists = _LISTS.get(key)
+    if lists is None:
+        choose = SelectChoice("", _l("Choose…"))
+        lists = _LISTS[key] = {
+            "constituency": [choose] + [
+                SelectChoice(code, label) for code, label in reference.choices(reference.CONSTITUENCIES, lang)],
+            "country": [choose] + [
+                SelectChoice(code, label) for code, label in reference.choices(reference.COUNTRIES, lang)
+            ] + [SelectChoice(OUTSIDE_REGION, _l("Outside the Arab region"))],
+            "countries_of_work": [SelectChoice(code, label) for code, label in reference.choices(reference.AREAS, lang)],
+            "language": [SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+            "language_description": _("Write in the language you prefer: %(languages)s.",
+                                      languages=i18n.language_list(lang)),
+            "objectives": [SelectChoice(number, label)
+                           for number, label in reference.choices(reference.OBJECTIVES, lang)],
+            "principles": [SelectChoice(code, label) for code, label in reference.choices(reference.PRINCIPLES, lang)],
+            "confidentiality": [SelectChoice(level, level_explanation(level)) for level in visibility.LEVELS],
+        }
+    return lists
 
 
 class DraftForm(SubmissionForm):

@@ -16,12 +16,20 @@ from .models import LANGS, TEXT_FIELDS, ReviewerAssignment, Submission, Submissi
 REVIEW_STATUSES = ("received", "screened", "included", "excluded", "withdrawn")
 
 
-def search_text(submission):
-    """What the queue's search reads: the texts, their translations and the tags, normalised."""
-    parts = [getattr(submission, name) for name in TEXT_FIELDS]
-    parts += [item.text for item in submission.translations]
-    parts += list(submission.tags or [])
-    return normalise(" ".join(part for part in parts if part))
+def submitted_text(submission):
+    """The submitter's texts (good practices, challenges, recommendations) as one normalised text."""
+    return normalise(" ".join(part for part in (getattr(submission, name) for name in TEXT_FIELDS) if part))
+
+
+def search_text(submission, submitted=None):
+    """What the queue's search reads: the texts, their translations and the tags, normalised.
+
+    `submitted`: submitted_text(submission), when the caller has it already (normalising is per letter,
+    so normalising the parts one by one gives the same text)."""
+    added = [item.text for item in submission.translations] + list(submission.tags or [])
+    parts = (submitted_text(submission) if submitted is None else submitted,
+             normalise(" ".join(part for part in added if part)))
+    return " ".join(part for part in parts if part)
 
 
 @dataclass

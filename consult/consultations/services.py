@@ -10,7 +10,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core import database, storage
@@ -20,9 +20,9 @@ from ..core.extensions import db
 from ..core.i18n import local_time
 from ..core.mail import services as mail
 from ..core.security import new_form_key
-from ..core.text import normalise, normalise_name
+from ..core.text import normalise_name
 from ..core.web import external_url
-from ..organisations.services import find_or_create_organisation, organisation_by_name
+from ..organisations.services import ID_BY_NAME_KEY, find_or_create_organisation
 from .calls import (  # noqa: F401  (services.X as before: callers and tests use these names from here)
     DEFAULT_PREFIX,
     ClosedError,
@@ -63,6 +63,7 @@ from .reviewing import (  # noqa: F401  (services.X as before)
     text_for_reader,
 )
 from .reviewing import search_text as _search_text
+from .reviewing import submitted_text
 
 # Fields a submitter fills in (besides attachments), as plain values.
 SUBMITTER_FIELDS = (
@@ -87,11 +88,13 @@ def _next_number(consultation):
     """
     if db.session.get_bind().dialect.name == "postgresql":
         return db.session.scalar(select(func.nextval(number_sequence(consultation.id))))
+    # The table's UPDATE (Core), not the ORM's: the same statement without the ORM's bookkeeping.
+    calls = Consultation.__table__
     return db.session.execute(
-        update(Consultation)
-        .where(Consultation.id == consultation.id)
-        .values(last_number=Consultation.last_number + 1)
-        .returning(Consultation.last_number)
+        update(calls)
+        .where(calls.c.id == consultation.id)
+        .values(last_number=calls.c.last_number + 1)
+        .returning(calls.c.last_number)
     ).scalar_one()
 
 
@@ -106,11 +109,10 @@ def reference_for(consultation, number):
     return f"{consultation.reference_prefix}-{year}-{number:04d}"
 
 
-def text_key(texts):
-    """The submitter's texts (good practices, challenges, recommendations) as a key: equal for the
-    same words however they are spaced, accented or cased; None when there is no text."""
-    text = normalise(" ".join(part for part in texts if part))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest() if text else None
+def text_key(submitted):
+    """The submitter's texts (reviewing.submitted_text) as a key: equal for the same words however
+    they are spaced, accented or cased; None when there is no text."""
+    return hashlib.sha256(submitted.encode("utf-8")).hexdigest() if submitted else None
 
 
 def _apply(submission, values):
@@ -120,14 +122,15 @@ def _apply(submission, values):
             setattr(submission, name, value.strip() if isinstance(value, str) else value)
     submission.contact_email = (submission.contact_email or "").lower() or None
     submission.org_name_key = normalise_name(submission.org_name)
-    submission.search_text = _search_text(submission)
-    submission.text_key = text_key(getattr(submission, name) for name in TEXT_FIELDS)
+    submitted = submitted_text(submission)
+    submission.search_text = _search_text(submission, submitted)
+    submission.text_key = text_key(submitted)
 
 
-def _link_organisation(submission, found=None):
-    """The shared Organisation of this name (`found` beforehand, found now, or made from the submission's details)."""
-    if found is not None:
-        submission.organisation_id = found.id
+def _link_organisation(submission, found_id=None):
+    """The shared Organisation of this name (its id `found_id` beforehand, found now, or made from the submission's details)."""
+    if found_id is not None:
+        submission.organisation_id = found_id
         return
     organisation = find_or_create_organisation(
         submission.org_name, name_lang=submission.language if submission.language in LANGS else "en",
@@ -167,13 +170,12 @@ def submit(consultation, values, files=(), form_key=None, page_lang="en", draft=
                                 token_hash=_hash_token(token), attachments=attachments)
         _apply(submission, values)
         with database.reading_before_writing():
-            organisation = organisation_by_name(submission.org_name)
-            duplicate_of = None if draft else _possible_duplicate(submission, consultation)
+            organisation_id, duplicate_of = _lookups(submission, consultation, draft)
         message = _link_message(submission, consultation, token, "receipt" if not draft else "draft")
         with db.session.no_autoflush:
             submission.consultation = consultation
             db.session.add(submission)
-            _link_organisation(submission, organisation)
+            _link_organisation(submission, organisation_id)
             if not draft:
                 _finalise(submission, now, duplicate_of)
         db.session.flush()
@@ -232,23 +234,34 @@ def _by_form_key(consultation, form_key):
         Submission.consultation_id == consultation.id, Submission.form_key == form_key))
 
 
+# An earlier submission to call :call (not :own) from the organisation of name key :org_key or with the
+# text key :text_key; a key that is NULL matches nothing.
+_DUPLICATE = (select(Submission.id)
+              .where(Submission.consultation_id == bindparam("call"),
+                     Submission.status.not_in(("draft", "withdrawn")),
+                     Submission.id.is_distinct_from(bindparam("own")),
+                     or_(Submission.org_name_key == bindparam("org_key"), Submission.text_key == bindparam("text_key")))
+              .order_by(Submission.id).limit(1))
+# What a new submission looks up before it is stored, in one statement built once (see ID_BY_NAME_KEY).
+_LOOKUPS = select(ID_BY_NAME_KEY, _DUPLICATE.scalar_subquery())
+
+
+def _keys(submission, consultation):
+    return {"call": consultation.id, "own": submission.id, "org_key": submission.org_name_key or None,
+            "text_key": submission.text_key}
+
+
+def _lookups(submission, consultation, draft):
+    """(id of the organisation of the submission's name, id of an earlier submission it may duplicate
+    (none for a draft)), each None when there is none."""
+    organisation_id, duplicate_of = db.session.execute(
+        _LOOKUPS, {"name_key": submission.org_name_key or None, **_keys(submission, consultation)}).one()
+    return organisation_id, None if draft else duplicate_of
+
+
 def _possible_duplicate(submission, consultation):
-    """An earlier submission to the same call from the same organisation, or with the same texts."""
-    same = []
-    if submission.org_name_key:
-        same.append(Submission.org_name_key == submission.org_name_key)
-    if submission.text_key:
-        same.append(Submission.text_key == submission.text_key)
-    if not same:
-        return None
-    query = select(Submission.id).where(
-        Submission.consultation_id == consultation.id,
-        Submission.status.not_in(("draft", "withdrawn")),
-        or_(*same),
-    )
-    if submission.id is not None:  # a draft being sent is not its own duplicate
-        query = query.where(Submission.id != submission.id)
-    return db.session.scalar(query.order_by(Submission.id).limit(1))
+    """The id of an earlier submission to the same call from the same organisation, or with the same texts."""
+    return db.session.scalar(_DUPLICATE, _keys(submission, consultation))
 
 
 @dataclass

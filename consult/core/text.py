@@ -6,31 +6,19 @@ import unicodedata
 
 from pyuca import Collator
 
-# Arabic letter variants folded together, so "الهجره" finds "الهجرة".
+# Arabic letter variants folded together, so "الهجره" finds "الهجرة", and the Arabic diacritics dropped:
+# one table for str.translate, which is several times faster than a regular expression here.
+_ARABIC_MARKS = (*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE))
 _ARABIC_FOLD = str.maketrans({
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
     "ة": "ه",
     "ى": "ي",
     "ـ": None,  # tatweel
+    **{chr(code): None for code in _ARABIC_MARKS},
 })
-_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+# Every combining mark (accents once NFKD has split them off; all lie below U+20000), dropped.
+_COMBINING = {code: None for code in range(0x20000) if unicodedata.combining(chr(code))}
 _SPACES = re.compile(r"\s+")
-
-
-def _combining_marks():
-    """One pattern for every combining mark (accents once NFKD has split them off): far faster than a
-    test per letter. All of them lie below U+20000."""
-    ranges = []
-    for code in range(0x20000):
-        if unicodedata.combining(chr(code)):
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1][1] = code
-            else:
-                ranges.append([code, code])
-    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]")
-
-
-_COMBINING = _combining_marks()
 _PUNCTUATION = re.compile(r"[^\w\s]")
 
 
@@ -38,9 +26,8 @@ def normalise(text):
     """Lower case, no accents or Arabic diacritics, Arabic letter variants folded, single spaces."""
     if not text:
         return ""
-    text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD)
-    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-    return _SPACES.sub(" ", text.casefold()).strip()
+    text = unicodedata.normalize("NFKD", text.translate(_ARABIC_FOLD)).translate(_COMBINING)
+    return " ".join(text.casefold().split())  # str.split() splits where \s+ would
 
 
 # The size of the columns that keep name keys; NFKD can make a key longer than its name (ﷺ gives 18 letters).

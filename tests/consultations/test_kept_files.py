@@ -18,6 +18,7 @@ from consult.core.database import utcnow
 from tests.helpers import csrf_token
 
 FORM_URL = "/{lang}/consultations/gcm-review-2026/submit"
+KEPT_MARK = '<input type="hidden" name="kept_files" value="1">'
 
 
 def pdf_bytes(size=2000):
@@ -51,9 +52,10 @@ def test_a_file_is_kept_across_a_form_error_and_sent_with_the_form(client, db, c
     assert kept.form_key == data["form_key"] and os.path.exists(path_of(kept.stored_name))
     stored_name = kept.stored_name
 
-    # Fixed and sent again, without choosing the file again.
-    response = client.post(FORM_URL.format(lang="en"), data={**data, "org_name": "Réseau des migrants", "attachments": []},
-                           content_type="multipart/form-data")
+    # Fixed and sent again, without choosing the file again (the page lists it, and says so in a hidden field).
+    assert KEPT_MARK in page
+    response = client.post(FORM_URL.format(lang="en"), data={**data, "org_name": "Réseau des migrants", "attachments": [],
+                                                             "kept_files": "1"}, content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
     submission = db.session.scalar(select(Submission))
     assert [a.original_name for a in submission.attachments] == ["rapport annuel.pdf"]
@@ -70,10 +72,24 @@ def test_a_kept_file_can_be_removed(client, db, create_consultation, submission_
     kept_id, stored_name = kept.id, kept.stored_name
     assert f'name="remove_kept" value="{kept_id}"' in response.get_data(as_text=True)
     response = client.post(FORM_URL.format(lang="en"), data={**data, "org_name": "Réseau", "remove_kept": str(kept_id),
-                                                             "attachments": []}, content_type="multipart/form-data")
+                                                             "kept_files": "1", "attachments": []},
+                           content_type="multipart/form-data")
     assert response.status_code == 302
     assert count(db, KeptFile) == 0 and not os.path.exists(path_of(stored_name))
     assert db.session.scalar(select(Submission)).attachments == []
+
+
+def test_a_form_that_shows_no_kept_files_sends_none(client, db, create_consultation, submission_form):
+    """A page without the list (an earlier copy of the form, say) sends what it shows: the kept file
+    stays out of the submission, and goes with the abandoned forms' files."""
+    create_consultation()
+    response, data = first_post(client, submission_form, org_name="", attachments=(io.BytesIO(pdf_bytes()), "kept.pdf"))
+    assert KEPT_MARK in response.get_data(as_text=True)
+    response = client.post(FORM_URL.format(lang="en"), data={**data, "org_name": "Réseau", "attachments": []},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert db.session.scalar(select(Submission)).attachments == []
+    assert count(db, KeptFile) == 1
 
 
 def test_a_file_that_failed_is_named_and_the_others_are_kept(client, db, create_consultation, submission_form):

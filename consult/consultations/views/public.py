@@ -99,7 +99,9 @@ def _render_or_submit(slug, cache, cache_key):
     attached = None
     if form.validate_on_submit() or (request.method == "POST" and "csrf_token" not in form.errors):
         # Files are checked (and kept) even when another field has an error: none is lost on the way back.
-        attached = kept.collect(consultation, form.form_key.data, form.attachments.data, _ids("remove_kept"))
+        # Files kept from an earlier try are listed on the page, which then says so (kept_files).
+        kept_key = form.form_key.data if request.form.get("kept_files") else None
+        attached = kept.collect(consultation, kept_key, form.attachments.data, _ids("remove_kept"))
         if attached.errors:
             form.attachments.errors = [upload_message(error) for error in attached.errors]
     if attached is not None and not form.errors:

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app, g, has_request_context
 from flask_babel import force_locale
-from sqlalchemy import select, update
+from sqlalchemy import event, inspect, select, update
 
 from ..database import utcnow
 from ..extensions import db
@@ -47,15 +47,22 @@ def send(to, subject, text, parts=(), later=False):
         status="queued" if current_app.config["CONSULT_MAIL_URL"] else "kept",
         next_attempt_at=utcnow(),
     )
+    # Stored with the caller's transaction (no flush of its own: the commit writes it with the rest);
+    # the delivery after the request reads its id then. A kept one is logged once stored (_log_kept).
     db.session.add(message)
-    db.session.flush()
+    if message.status == "kept":
+        return message
+    if _job_messages.get() is not None:
+        _job_messages.get().append(message)
+    elif has_request_context():
+        g.setdefault("outbox_later" if later else "outbox_now", []).append(message)
+    return message
+
+
+@event.listens_for(OutboxMessage, "after_insert")
+def _log_kept(_mapper, _connection, message):
     if message.status == "kept":
         log.info("mail #%s kept in the outbox (no CONSULT_MAIL_URL): %s", message.id, message.subject)
-    elif _job_ids.get() is not None:
-        _job_ids.get().append(message.id)
-    elif has_request_context():
-        g.setdefault("outbox_later_ids" if later else "outbox_ids", []).append(message.id)
-    return message
 
 
 def send_template(to, template, lang, parts=(), later=False, **context):
@@ -270,7 +277,7 @@ def retry(message_id):
         return None
     message.status, message.attempts, message.next_attempt_at = "queued", 0, utcnow()
     if has_request_context():
-        g.setdefault("outbox_ids", []).append(message.id)
+        g.setdefault("outbox_now", []).append(message)
     return message
 
 
@@ -286,8 +293,15 @@ def _runner_pool():
     return _runner
 
 
-# The ids of the messages a job of the runner queues, delivered when it ends.
-_job_ids = ContextVar("outbox_job_ids", default=None)
+# The messages a job of the runner queues, delivered when it ends.
+_job_messages = ContextVar("outbox_job_messages", default=None)
+
+
+def _ids_of(messages):
+    """The ids of the stored ones among `messages` (read from the session's identity map: no query;
+    a message whose transaction was rolled back has none and is left out)."""
+    keys = (inspect(message).identity for message in messages)
+    return [key[0] for key in keys if key is not None]
 
 
 def after_response(function, *args, **kwargs):
@@ -308,7 +322,8 @@ def _in_runner(app, ids=(), jobs=()):
     with app.app_context():
         ids = list(ids)
         for function, args, kwargs in jobs:
-            token = _job_ids.set(ids)
+            queued = []
+            token = _job_messages.set(queued)
             try:
                 function(*args, **kwargs)
                 db.session.commit()
@@ -316,7 +331,8 @@ def _in_runner(app, ids=(), jobs=()):
                 db.session.rollback()
                 log.exception("outbox runner: %s failed", getattr(function, "__name__", function))
             finally:
-                _job_ids.reset(token)
+                _job_messages.reset(token)
+            ids += _ids_of(queued)
         if ids:
             try:
                 deliver(ids)
@@ -334,16 +350,17 @@ def wait_for_runner(timeout=None):
 def init_app(app):
     @app.after_request
     def deliver_queued(response):
-        ids = g.pop("outbox_ids", None)
-        later = g.pop("outbox_later_ids", None)
+        now = g.pop("outbox_now", None)
+        later = g.pop("outbox_later", None)
         jobs = g.pop("outbox_jobs", None)
-        if (ids or later or jobs) and response.status_code < 500:
+        if (now or later or jobs) and response.status_code < 500:
             try:
-                if ids:
-                    deliver(ids)
+                db.session.commit()  # what the request queued is stored (and has its id) before it goes
+                if now and _ids_of(now):
+                    deliver(_ids_of(now))
                 if later or jobs:
-                    db.session.commit()
-                    _runner_pool().submit(_in_runner, current_app._get_current_object(), later or (), jobs or ())
+                    _runner_pool().submit(_in_runner, current_app._get_current_object(), _ids_of(later or ()),
+                                          jobs or ())
             except Exception:  # the page is ready; the message stays queued for `consult mail send`
                 db.session.rollback()
                 log.exception("mail delivery after request failed")
