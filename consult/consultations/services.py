@@ -78,6 +78,13 @@ def _hash_token(token):
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+# The statements that give a reference number, built once (see _next_number).
+_NEXTVAL = select(func.nextval(bindparam("sequence")))
+_CALLS = Consultation.__table__
+_RAISE_COUNTER = (update(_CALLS).where(_CALLS.c.id == bindparam("call"))
+                  .values(last_number=_CALLS.c.last_number + 1).returning(_CALLS.c.last_number))
+
+
 def _next_number(consultation):
     """The call's next reference number: unique under concurrent posts.
 
@@ -85,17 +92,12 @@ def _next_number(consultation):
     (SQLite has one writer at a time: no gap). PostgreSQL: the call's own sequence, which locks nothing,
     so concurrent posts do not queue behind each other's commits; a number taken by a transaction that
     is then rolled back (a failure, a resent form) is not given again: references may have gaps there.
+    Both are the table's statements (Core), run on the session's connection: no ORM bookkeeping.
     """
-    if db.session.get_bind().dialect.name == "postgresql":
-        return db.session.scalar(select(func.nextval(number_sequence(consultation.id))))
-    # The table's UPDATE (Core), not the ORM's: the same statement without the ORM's bookkeeping.
-    calls = Consultation.__table__
-    return db.session.execute(
-        update(calls)
-        .where(calls.c.id == consultation.id)
-        .values(last_number=calls.c.last_number + 1)
-        .returning(calls.c.last_number)
-    ).scalar_one()
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        return connection.execute(_NEXTVAL, {"sequence": number_sequence(consultation.id)}).scalar_one()
+    return connection.execute(_RAISE_COUNTER, {"call": consultation.id}).scalar_one()
 
 
 def has_numbered_submissions(consultation):
