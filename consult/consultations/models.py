@@ -100,7 +100,9 @@ class Submission(db.Model):
         Index("ix_submissions_queue", "consultation_id", "status"),
         # A reviewer's queue: the calls they review, newest first, a page at a time.
         Index("ix_submissions_call_order", "consultation_id", "id"),
-        Index("ix_submissions_text_key", "consultation_id", "text_key"),
+        # Each ends with the id: the duplicate look-up (services._DUPLICATES) stops at the first match.
+        Index("ix_submissions_text_key", "consultation_id", "text_key", "id"),
+        Index("ix_submissions_org_name_key", "org_name_key", "consultation_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,7 +115,7 @@ class Submission(db.Model):
     exclusion_reason: Mapped[str | None] = mapped_column(Text)
 
     org_name: Mapped[str] = mapped_column(String(300), default="")
-    org_name_key: Mapped[str] = mapped_column(String(300), default="", index=True)
+    org_name_key: Mapped[str] = mapped_column(String(300), default="")
     constituency: Mapped[str] = mapped_column(String(30), default="other")
     country: Mapped[str] = mapped_column(String(10), default="")
     countries_of_work: Mapped[list] = mapped_column(JSON, default=list)

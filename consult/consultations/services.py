@@ -20,7 +20,7 @@ from ..core.extensions import db
 from ..core.i18n import local_time
 from ..core.mail import services as mail
 from ..core.security import new_form_key
-from ..core.text import normalise_name
+from ..core.text import normalise, normalise_name
 from ..core.web import external_url
 from ..organisations.services import ID_BY_NAME_KEY, find_or_create_organisation
 from .calls import (  # noqa: F401  (services.X as before: callers and tests use these names from here)
@@ -111,9 +111,15 @@ def reference_for(consultation, number):
     return f"{consultation.reference_prefix}-{year}-{number:04d}"
 
 
-def text_key(submitted):
-    """The submitter's texts (reviewing.submitted_text) as a key: equal for the same words however
-    they are spaced, accented or cased; None when there is no text."""
+def text_key(texts):
+    """The submitter's texts (good practices, challenges, recommendations) as a key: equal for the
+    same words however they are spaced, accented or cased; None when there is no text. (Revision
+    0011 keyed the existing submissions with it.)"""
+    return _key_of(normalise(" ".join(part for part in texts if part)))
+
+
+def _key_of(submitted):
+    """text_key() of texts already normalised together (reviewing.submitted_text)."""
     return hashlib.sha256(submitted.encode("utf-8")).hexdigest() if submitted else None
 
 
@@ -126,7 +132,7 @@ def _apply(submission, values):
     submission.org_name_key = normalise_name(submission.org_name)
     submitted = submitted_text(submission)
     submission.search_text = _search_text(submission, submitted)
-    submission.text_key = text_key(submitted)
+    submission.text_key = _key_of(submitted)
 
 
 def _link_organisation(submission, found_id=None):
@@ -236,16 +242,22 @@ def _by_form_key(consultation, form_key):
         Submission.consultation_id == consultation.id, Submission.form_key == form_key))
 
 
-# An earlier submission to call :call (not :own) from the organisation of name key :org_key or with the
-# text key :text_key; a key that is NULL matches nothing.
-_DUPLICATE = (select(Submission.id)
-              .where(Submission.consultation_id == bindparam("call"),
-                     Submission.status.not_in(("draft", "withdrawn")),
-                     Submission.id.is_distinct_from(bindparam("own")),
-                     or_(Submission.org_name_key == bindparam("org_key"), Submission.text_key == bindparam("text_key")))
-              .order_by(Submission.id).limit(1))
+def _earliest_with(same):
+    """The earliest submission to call :call (not :own, not a draft or withdrawn) with `same`: read from
+    an index that ends with the id (models), so the look-up stops at the first match."""
+    return (select(Submission.id)
+            .where(Submission.consultation_id == bindparam("call"), same,
+                   Submission.status.not_in(("draft", "withdrawn")), Submission.id.is_distinct_from(bindparam("own")))
+            .order_by(Submission.id).limit(1).scalar_subquery())
+
+
+# An earlier submission from the same organisation (name key :org_key), and one with the same texts
+# (:text_key); a key that is NULL matches nothing. Two look-ups, each on its own index (an OR of both
+# would read the whole call).
+_DUPLICATES = (_earliest_with(Submission.org_name_key == bindparam("org_key")),
+               _earliest_with(Submission.text_key == bindparam("text_key")))
 # What a new submission looks up before it is stored, in one statement built once (see ID_BY_NAME_KEY).
-_LOOKUPS = select(ID_BY_NAME_KEY, _DUPLICATE.scalar_subquery())
+_LOOKUPS = select(ID_BY_NAME_KEY, *_DUPLICATES)
 
 
 def _keys(submission, consultation):
@@ -253,17 +265,21 @@ def _keys(submission, consultation):
             "text_key": submission.text_key}
 
 
+def _earliest(*ids):
+    return min((found for found in ids if found is not None), default=None)
+
+
 def _lookups(submission, consultation, draft):
     """(id of the organisation of the submission's name, id of an earlier submission it may duplicate
     (none for a draft)), each None when there is none."""
-    organisation_id, duplicate_of = db.session.execute(
+    organisation_id, *duplicates = db.session.execute(
         _LOOKUPS, {"name_key": submission.org_name_key or None, **_keys(submission, consultation)}).one()
-    return organisation_id, None if draft else duplicate_of
+    return organisation_id, None if draft else _earliest(*duplicates)
 
 
 def _possible_duplicate(submission, consultation):
     """The id of an earlier submission to the same call from the same organisation, or with the same texts."""
-    return db.session.scalar(_DUPLICATE, _keys(submission, consultation))
+    return _earliest(*db.session.execute(select(*_DUPLICATES), _keys(submission, consultation)).one())
 
 
 @dataclass
