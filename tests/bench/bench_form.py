@@ -74,7 +74,9 @@ def stored_app():
     It writes the file and fsyncs it, then in one transaction (SQLAlchemy Core, no ORM) takes the
     reference number as consult does (SQLite: raises the call's counter; PostgreSQL: the call's
     sequence, revision 0018) and inserts the submission, its attachment, the receipt (a fixed text)
-    and the audit entry, the same rows in the same database as consult; then redirects. No CSRF, no checks
+    and the audit entry, the same rows in the same database as consult (every column consult fills from the
+    form, the search text and text key included: a plain lower-cased join of the texts, as long as consult's
+    normalised one, since its trigram index is part of storing the row on PostgreSQL); then redirects. No CSRF, no checks
     of the fields or the file, no organisation, no duplicate check, no page for errors, no templates.
     It tells how much of a real submission is storing at all, and how much is the rest.
     """
@@ -108,6 +110,10 @@ def stored_app():
         if request.method == "GET":  # the client reads a CSRF token first; there is none here
             return "reference"
         fields = request.form.to_dict()
+        lists = {name: request.form.getlist(name) for name in ("countries_of_work", "objectives", "principles")}
+        # The same search text and text key as consult's (the texts joined, lower-cased here, which is as
+        # long as consult's normalised text): on PostgreSQL its trigram index is part of storing the row.
+        texts = " ".join(fields[name] for name in ("good_practices", "challenges", "recommendations")).lower()
         upload = request.files["attachments"]
         data = upload.read()
         stored_name = secrets.token_hex(16)
@@ -130,12 +136,14 @@ def stored_app():
             submission_id = connection.execute(submissions.insert().values(
                 consultation_id=call_id, number=number, reference=reference, form_key=fields["form_key"],
                 status="received", org_name=fields["org_name"], org_name_key=fields["org_name"].lower(),
-                constituency=fields["constituency"], country=fields["country"], countries_of_work=[],
-                contact_name=fields["contact_name"], contact_email=fields["contact_email"], language=fields["language"],
-                page_lang="en", objectives=[], principles=[], good_practices=fields["good_practices"],
-                challenges=fields["challenges"], recommendations=fields["recommendations"],
-                confidentiality=fields["confidentiality"], consent_at=now, token_hash=secrets.token_hex(32),
-                search_text="", tags=[], created_at=now, submitted_at=now, updated_at=now,
+                constituency=fields["constituency"], country=fields["country"],
+                countries_of_work=lists["countries_of_work"], contact_name=fields["contact_name"],
+                contact_email=fields["contact_email"], contact_phone=fields["contact_phone"], language=fields["language"],
+                page_lang="en", objectives=[int(n) for n in lists["objectives"]], principles=lists["principles"],
+                good_practices=fields["good_practices"], challenges=fields["challenges"],
+                recommendations=fields["recommendations"], confidentiality=fields["confidentiality"], consent_at=now,
+                token_hash=secrets.token_hex(32), search_text=texts, text_key=hashlib.sha256(texts.encode()).hexdigest(),
+                tags=[], created_at=now, submitted_at=now, updated_at=now,
             ).returning(submissions.c.id)).scalar_one()
             connection.execute(attachments.insert().values(
                 submission_id=submission_id, original_name=upload.filename, stored_name=stored_name,
