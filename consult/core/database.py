@@ -117,12 +117,11 @@ def reading_before_writing():
     if not write_intent.get() or db.session.get_bind().dialect.name != "sqlite":
         yield
         return
-    token, alone = write_intent.set(False), _reads_alone.set(True)
+    token = write_intent.set(False)
     try:
         yield
     finally:
         write_intent.reset(token)
-        _reads_alone.reset(alone)
     _end_transaction_keeping_what_was_read(db.session())
 
 
@@ -160,21 +159,11 @@ def _sqlite_on_connect(dbapi_connection, _record):
     cursor.close()
 
 
-# The lookups before a writing request's writes (reading_before_writing) need no transaction on SQLite.
-_reads_alone = ContextVar("reads_alone", default=False)
-
-
 def _sqlite_on_begin(connection):
     # A writing unit of work takes the write lock at the start (IMMEDIATE), so a
     # read-then-write transaction waits its turn instead of failing with
-    # "database is locked"; pages that only read do not queue behind writers (WAL), and
-    # read one snapshot. The lookups before a write read each in a snapshot of its own
-    # (no BEGIN, and the COMMIT that ends them is then nothing), saving the busiest posts
-    # two statements each. Straight on the driver's connection: this runs for every transaction.
-    if write_intent.get():
-        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
-    elif not _reads_alone.get():
-        connection.connection.driver_connection.execute("BEGIN")
+    # "database is locked"; pages that only read do not queue behind writers (WAL).
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
 
 
 class UTCDateTime(TypeDecorator):

@@ -355,6 +355,29 @@ def test_the_duplicate_check_is_an_index_lookup(app, create_consultation, submis
     assert all(part in plan for part in wanted) and not any(part in plan for part in unwanted), plan
 
 
+def test_a_submission_is_one_look_up_then_its_rows(app, create_consultation, submission_form, db):
+    """What a submission sends: the call, one statement of look-ups, then its rows. On PostgreSQL the look-ups
+    also take the reference number and the row's id, so the rows are written together at the commit, with no
+    flush (and no RETURNING) of the submission's own first; on SQLite the row's INSERT gives the id."""
+    consultation = create_consultation()
+    services.submit(consultation, {**_values(submission_form), "org_name": "Organisation 0"})
+    with recorded_statements() as statements:
+        result = services.submit(consultation, {**_values(submission_form), "org_name": "Organisation 0"})
+    postgresql = db.engine.dialect.name == "postgresql"
+    inserts = {sql.split()[2]: sql for sql, _params in statements if sql.lstrip().upper().startswith("INSERT")}
+    assert sorted(inserts) == ["audit_entries", "outbox_messages", "submissions"]
+    # PostgreSQL: the call (expired by the last commit), the look-ups, three rows. SQLite: also two BEGINs
+    # (the look-ups' transaction, then the writes') and the call's counter.
+    assert len(statements) == (5 if postgresql else 8), [sql[:60] for sql, _params in statements]
+    looked_up = next(sql for sql, _params in statements if "text_key =" in sql)
+    if postgresql:
+        assert "nextval" in looked_up and "RETURNING" not in inserts["submissions"].upper()
+        assert inserts["submissions"].startswith("INSERT INTO submissions (id,")
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.object_id == result.submission.id,
+                                                         AuditEntry.action == "submission.received")).one()
+    assert entry.details == {"reference": result.submission.reference}
+
+
 def test_search_finds_arabic_with_letter_variants(create_consultation, submission_form, secretariat, db):
     consultation = create_consultation()
     services.submit(consultation, {**_values(submission_form), "challenges": "قوانين الهجره في المنطقة"})
