@@ -9,6 +9,7 @@ retention.py: purging contact details); their names stay importable from here, a
 import hashlib
 import secrets
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -178,15 +179,17 @@ def submit(consultation, values, files=(), form_key=None, page_lang="en", draft=
                                 token_hash=_hash_token(token), attachments=attachments)
         _apply(submission, values)
         with database.reading_before_writing():
-            organisation_id, duplicate_of, number = _lookups(submission, consultation, draft)
+            found = _lookups(submission, consultation, draft)
         message = _link_message(submission, consultation, token, "receipt" if not draft else "draft")
         with db.session.no_autoflush:
+            submission.id = found.submission_id
             submission.consultation = consultation
             db.session.add(submission)
-            _link_organisation(submission, organisation_id)
+            _link_organisation(submission, found.organisation_id)
             if not draft:
-                _finalise(submission, now, duplicate_of, number)
-        db.session.flush()
+                _finalise(submission, now, found.duplicate_of, found.number)
+        if submission.id is None:
+            db.session.flush()  # the id comes with the row's INSERT (SQLite, drafts): the audit entry names it
         if not draft:
             _record_received(submission)
         if message is not None:
@@ -257,9 +260,10 @@ def _earliest_with(same):
 _DUPLICATES = (_earliest_with(Submission.org_name_key == bindparam("org_key")),
                _earliest_with(Submission.text_key == bindparam("text_key")))
 # What a new submission looks up before it is stored, in one statement built once (see ID_BY_NAME_KEY);
-# on PostgreSQL the same statement takes its reference number (see _lookups).
+# on PostgreSQL the same statement takes its reference number and its row's id (see _lookups).
 _LOOKUPS = select(ID_BY_NAME_KEY, *_DUPLICATES)
-_LOOKUPS_AND_NUMBER = select(ID_BY_NAME_KEY, *_DUPLICATES, func.nextval(bindparam("sequence")))
+_LOOKUPS_AND_NUMBERS = select(ID_BY_NAME_KEY, *_DUPLICATES, func.nextval(bindparam("sequence")),
+                              func.nextval(func.pg_get_serial_sequence(Submission.__tablename__, "id")))
 
 
 def _keys(submission, consultation):
@@ -271,21 +275,32 @@ def _earliest(*ids):
     return min((found for found in ids if found is not None), default=None)
 
 
-def _lookups(submission, consultation, draft):
-    """(id of the organisation of the submission's name, id of an earlier submission it may duplicate,
-    reference number), each None when there is none. A draft has no duplicate and no number yet.
+class _Found(NamedTuple):
+    """What a new submission looked up before it is stored (_lookups); each None when there is none."""
 
-    On PostgreSQL the number comes from the call's sequence (_next_number) in this same statement: one
-    round trip fewer. A post that fails after it leaves a gap, as any post that fails there does (the
+    organisation_id: int | None  # the organisation of the submission's name
+    duplicate_of: int | None  # an earlier submission it may duplicate
+    number: int | None  # its reference number, when taken beforehand (PostgreSQL)
+    submission_id: int | None  # its row's id, when taken beforehand (PostgreSQL)
+
+
+def _lookups(submission, consultation, draft):
+    """The _Found of `submission`, in one statement. A draft has no duplicate and no number yet.
+
+    On PostgreSQL the reference number (the call's sequence, _next_number) and the row's id come in this same
+    statement: the audit entry and the receipt can then be written with the submission, in one flush and no
+    round trip of their own. A post that fails after it leaves a gap, as any post that fails there does (the
     README says references may have gaps on PostgreSQL). On SQLite the number is given in the write
-    transaction, which holds the one write lock."""
+    transaction, which holds the one write lock, and the id by the row's INSERT.
+    Run on the session's connection: a plain select of columns needs none of the ORM's result handling."""
     numbered = not draft and db.session.get_bind().dialect.name == "postgresql"
     keys = {"name_key": submission.org_name_key or None, **_keys(submission, consultation)}
     if numbered:
         keys["sequence"] = number_sequence(consultation.id)
-    organisation_id, *duplicates = db.session.execute(_LOOKUPS_AND_NUMBER if numbered else _LOOKUPS, keys).one()
-    number = duplicates.pop() if numbered else None
-    return organisation_id, None if draft else _earliest(*duplicates), number
+    row = db.session.connection().execute(_LOOKUPS_AND_NUMBERS if numbered else _LOOKUPS, keys).one()
+    organisation_id, org_duplicate, text_duplicate, *numbers = row
+    number, submission_id = numbers if numbered else (None, None)
+    return _Found(organisation_id, None if draft else _earliest(org_duplicate, text_duplicate), number, submission_id)
 
 
 def _possible_duplicate(submission, consultation):

@@ -199,9 +199,15 @@ def format_moment(moment, zone=None, style="prose", locale=None, with_zone=True)
     `style` is "prose", "table" or "time" (the time of day only).
     """
 
-    tz = ZoneInfo(zone) if zone else ZoneInfo(str(get_timezone()))
-    locale = _locale(locale)
-    local = moment.astimezone(tz)
+    return _formatted_moment(moment, zone or str(get_timezone()), style, str(_locale(locale)), with_zone)
+
+
+@functools.lru_cache(maxsize=1024)
+def _formatted_moment(moment, zone, style, locale, with_zone):
+    # Kept: the same few moments (a call's deadline, a meeting's start) are shown again and again, on pages
+    # and in every receipt, and Babel's formatting costs more than the rest of a receipt.
+    locale = Locale.parse(locale)
+    local = moment.astimezone(ZoneInfo(zone))
     text = format_time(local, "short", locale=locale)
     if style != "time":
         joiner = locale.datetime_formats["medium" if style == "table" else "long"]
