@@ -261,6 +261,7 @@ _DUPLICATES = (_earliest_with(Submission.org_name_key == bindparam("org_key")),
                _earliest_with(Submission.text_key == bindparam("text_key")))
 # What a new submission looks up before it is stored, in one statement built once (see ID_BY_NAME_KEY);
 # on PostgreSQL the same statement takes its reference number and its row's id (see _lookups).
+_ORGANISATION = select(ID_BY_NAME_KEY)
 _LOOKUPS = select(ID_BY_NAME_KEY, *_DUPLICATES)
 _LOOKUPS_AND_NUMBERS = select(ID_BY_NAME_KEY, *_DUPLICATES, func.nextval(bindparam("sequence")),
                               func.nextval(func.pg_get_serial_sequence(Submission.__tablename__, "id")))
@@ -285,7 +286,8 @@ class _Found(NamedTuple):
 
 
 def _lookups(submission, consultation, draft):
-    """The _Found of `submission`, in one statement. A draft has no duplicate and no number yet.
+    """The _Found of `submission`, in one statement. A draft has no duplicate and no number yet: it looks up
+    its organisation only.
 
     On PostgreSQL the reference number (the call's sequence, _next_number) and the row's id come in this same
     statement: the audit entry and the receipt can then be written with the submission, in one flush and no
@@ -293,14 +295,18 @@ def _lookups(submission, consultation, draft):
     README says references may have gaps on PostgreSQL). On SQLite the number is given in the write
     transaction, which holds the one write lock, and the id by the row's INSERT.
     Run on the session's connection: a plain select of columns needs none of the ORM's result handling."""
-    numbered = not draft and db.session.get_bind().dialect.name == "postgresql"
+    connection = db.session.connection()
+    if draft:
+        return _Found(connection.execute(_ORGANISATION, {"name_key": submission.org_name_key or None}).scalar(),
+                      None, None, None)
     keys = {"name_key": submission.org_name_key or None, **_keys(submission, consultation)}
-    if numbered:
-        keys["sequence"] = number_sequence(consultation.id)
-    row = db.session.connection().execute(_LOOKUPS_AND_NUMBERS if numbered else _LOOKUPS, keys).one()
-    organisation_id, org_duplicate, text_duplicate, *numbers = row
-    number, submission_id = numbers if numbered else (None, None)
-    return _Found(organisation_id, None if draft else _earliest(org_duplicate, text_duplicate), number, submission_id)
+    if connection.dialect.name != "postgresql":
+        organisation_id, *duplicates = connection.execute(_LOOKUPS, keys).one()
+        return _Found(organisation_id, _earliest(*duplicates), None, None)
+    keys["sequence"] = number_sequence(consultation.id)
+    organisation_id, org_duplicate, text_duplicate, number, submission_id = connection.execute(
+        _LOOKUPS_AND_NUMBERS, keys).one()
+    return _Found(organisation_id, _earliest(org_duplicate, text_duplicate), number, submission_id)
 
 
 def _possible_duplicate(submission, consultation):
