@@ -328,17 +328,6 @@ def main():
         print(f"  {'ok  ' if ok else 'MISS'} {label}")
 
 
-def ensure_database(url):
-    """Create the PostgreSQL database of `url` if the server does not have it yet."""
-    import psycopg
-    from psycopg import sql
-
-    name = url.rsplit("/", 1)[1].split("?")[0]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
 def run_database(database_url, args):
     """The steps on one database, its table; returns its checks as (database, label, ok)."""
     import urllib.request
@@ -349,7 +338,6 @@ def run_database(database_url, args):
     database_url = database_url or f"sqlite:///{workdir / 'bench.db'}"
     if database_url.startswith(("postgresql", "postgres:")):
         database_url = database_url.replace("postgresql+psycopg://", "postgresql://")
-        ensure_database(database_url)
         reset_postgresql(database_url)
     env = app_env(database_url, workdir / "uploads", CONSULT_RATELIMIT_SUBMIT="1000000 per hour")
     migrate(env)
